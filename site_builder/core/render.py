@@ -1,0 +1,174 @@
+"""Markdown → safe HTML for posts, with relative links resolved and checked.
+
+Plain Python-Markdown plus nh3; no MkDocs import. The extension list comes from
+the site configuration so pages look the same as MkDocs would render them.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+from .problems import Problem
+from .urls import page_url
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align"},
+    "ol": {"start"},
+    "details": {"open"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+SUMMARY_LENGTH = 140
+
+
+def sanitize(fragment: str) -> str:
+    """Keep only markup that is safe in a post (no scripts, styles, frames, events)."""
+    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer", strip_comments=True)
+
+
+@dataclass
+class LinkContext:
+    """What a post's links may point at."""
+
+    markdown_sources: set[str]  # every publishable Markdown source
+    assets: dict[str, int]  # non-Markdown file → size in bytes
+    attachment_types: tuple[str, ...]
+    max_attachment_bytes: int
+
+
+@dataclass
+class Rendered:
+    """A post body rendered for the site."""
+
+    html: str
+    toc: list = field(default_factory=list)
+    image: str | None = None  # source path of the first image, relative to the content folder
+    summary: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)  # files the post links to
+
+
+class _LinkRewriter(Treeprocessor):
+    def __init__(self, md, state):
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root):
+        for element in root.iter():
+            if element.tag == "a" and element.get("href"):
+                element.set("href", self.state.resolve(element.get("href"), image=False))
+            elif element.tag == "img" and element.get("src"):
+                element.set("src", self.state.resolve(element.get("src"), image=True))
+
+
+class _LinkState:
+    """Resolves relative links of one post against the content tree."""
+
+    def __init__(self, source: str, body: str, body_line: int, context: LinkContext):
+        self.source, self.body, self.body_line, self.context = source, body, body_line, context
+        self.base = posixpath.dirname(source)
+        self.here = page_url(source).rstrip("/") or "."
+        self.problems: list[Problem] = []
+        self.image: str | None = None
+        self.assets: list[str] = []
+
+    def resolve(self, url: str, image: bool) -> str:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path or url.startswith("/"):
+            return url
+        target = posixpath.normpath(posixpath.join(self.base, unquote(parts.path)))
+        if target.startswith("../") or target == "..":
+            self.report(url, "链接指向内容目录之外", "只链接内容目录中的文件")
+            return url
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if target.endswith(".md"):
+            return self.markdown_link(url, target) + fragment
+        return self.asset_link(url, target, image) + fragment
+
+    def markdown_link(self, url: str, target: str) -> str:
+        if target not in self.context.markdown_sources:
+            self.report(url, f"链接的文章“{target}”不存在", "检查文件名和相对路径（相对于本文所在文件夹）")
+            return url
+        return self.relative(page_url(target).rstrip("/") or ".") + "/"
+
+    def asset_link(self, url: str, target: str, image: bool) -> str:
+        size = self.context.assets.get(target)
+        if size is None:
+            self.report(url, f"链接的文件“{target}”不存在", "把文件放在文章旁边（同一文件夹或子文件夹），并检查文件名")
+            return url
+        extension = target.rsplit(".", 1)[-1].lower() if "." in target else ""
+        if extension not in self.context.attachment_types:
+            self.report(url, f"文件类型“.{extension}”不允许发布", f"允许的类型：{'、'.join(self.context.attachment_types)}")
+            return url
+        if size > self.context.max_attachment_bytes:
+            self.report(url, f"文件“{target}”过大（{size // 1048576} MB）",
+                        f"压缩到 {self.context.max_attachment_bytes // 1048576} MB 以内")
+            return url
+        if image and self.image is None:
+            self.image = target
+        self.assets.append(target)
+        return self.relative(target)
+
+    def relative(self, target: str) -> str:
+        return posixpath.relpath(target, self.here)
+
+    def report(self, url: str, message: str, fix: str) -> None:
+        self.problems.append(Problem(self.source, self.line_of(url), message, fix))
+
+    def line_of(self, url: str) -> int:
+        index = self.body.find(url)
+        return self.body_line + self.body[:index].count("\n") if index >= 0 else self.body_line
+
+
+class MarkdownRenderer:
+    """Renders post bodies with one reusable Python-Markdown instance."""
+
+    def __init__(self, extensions: list, extension_configs: dict):
+        self.md = markdown.Markdown(extensions=extensions, extension_configs=extension_configs)
+        self.state: _LinkState | None = None
+        self.md.treeprocessors.register(_LinkRewriter(self.md, self), "portal_links", 1)
+
+    def resolve(self, url: str, image: bool) -> str:
+        return self.state.resolve(url, image) if self.state else url
+
+    def render(self, source: str, body: str, body_line: int, context: LinkContext,
+               summary: str | None = None) -> Rendered:
+        """Render one body; link problems are returned, never raised."""
+        self.state = _LinkState(source, body, body_line, context)
+        self.md.reset()
+        try:
+            raw = self.md.convert(body)
+        finally:
+            state, self.state = self.state, None
+        clean = sanitize(raw)
+        toc = list(getattr(self.md, "toc_tokens", []))
+        return Rendered(clean, toc, state.image, summary or first_paragraph(clean), state.problems, state.assets)
+
+
+def first_paragraph(fragment: str) -> str:
+    """Plain text of the first non-empty paragraph, shortened for listings and feeds."""
+    for match in _FIRST_PARAGRAPH.finditer(fragment):
+        text = html.unescape(_TAG.sub("", match.group(1))).strip()
+        if text:
+            return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
+    return ""

@@ -1,0 +1,38 @@
+"""URL rules of the built site. A post's URL depends on its path only, so it stays stable."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+# Top-level paths the builder writes itself; no system may take one of these ids.
+FIXED_PATHS = frozenset({
+    "assets", "category", "feeds", "level", "page", "pagefind", "qa", "search",
+    "stats", "tag", "search-assets", "404", "stylesheets", "javascripts",
+})
+
+_SLUG_JUNK = re.compile(r"[^\w-]+")
+
+
+def page_url(source: str) -> str:
+    """Directory-style URL of a Markdown source: `a/b.md` → `a/b/`, `a/index.md` → `a/`."""
+    stem = source[:-3] if source.endswith(".md") else source
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")].rstrip("/")
+    return f"{stem}/" if stem else ""
+
+
+def reserved_ids(columns) -> frozenset[str]:
+    """Ids no system may use: fixed paths and column ids."""
+    return FIXED_PATHS | frozenset(columns)
+
+
+def tag_slug(tag: str) -> str:
+    """A path-safe slug of a tag; CJK characters are kept, punctuation becomes `-`."""
+    slug = _SLUG_JUNK.sub("-", tag.lower()).strip("-_")
+    return slug or "t-" + hashlib.sha1(tag.encode("utf-8")).hexdigest()[:8]
+
+
+def paged(url: str, number: int) -> str:
+    """URL of page `number` of a listing at `url` (page 1 is the listing itself)."""
+    return url if number <= 1 else f"{url}page/{number}/"

@@ -1,0 +1,118 @@
+"""YAML reading tuned for staff-written files.
+
+- Dates stay strings (`2026-03-14` is validated by the post loader, not by YAML).
+- Only `true`/`false` are booleans: `no`, `yes`, `on`, `off` stay text (the Norway problem).
+- Every mapping remembers the line of each key, so problems can name the line.
+- A key written twice is an error, not a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+try:  # libyaml is several times faster; fall back to pure Python when absent
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class LinedDict(dict):
+    """A mapping that also knows the (1-based) line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        """Line of `key`, or of the mapping itself when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
+class YamlError(ValueError):
+    """A YAML syntax or structure error with its 1-based line."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _StaffLoader(_BaseLoader):
+    pass
+
+
+_StaffLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.copy().items()
+}
+_StaffLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def _construct_mapping(loader: _StaffLoader, node: yaml.MappingNode) -> LinedDict:
+    result = LinedDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) or key is None:
+            raise YamlError("键名必须是简单文字", key_node.start_mark.line + 1)
+        key = str(key)
+        if key in result:
+            raise YamlError(f"键“{key}”重复出现", key_node.start_mark.line + 1)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_StaffLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def load_yaml(text: str, first_line: int = 1) -> Any:
+    """Parse `text`; line numbers are shifted so that the text starts at `first_line`.
+
+    Raises YamlError with the line of the fault.
+    """
+    try:
+        data = yaml.load(text, Loader=_StaffLoader)
+    except YamlError as err:
+        raise YamlError(err.message, err.line + first_line - 1) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = (mark.line + 1) if mark else 1
+        raise YamlError(_explain(err), line + first_line - 1) from None
+    except yaml.YAMLError as err:
+        raise YamlError(f"YAML 格式错误：{err}", first_line) from None
+    if first_line != 1:
+        _shift_lines(data, first_line - 1)
+    return data
+
+
+def _shift_lines(data: Any, offset: int) -> None:
+    if isinstance(data, LinedDict):
+        data.line += offset
+        data.key_lines = {k: v + offset for k, v in data.key_lines.items()}
+        for value in data.values():
+            _shift_lines(value, offset)
+    elif isinstance(data, list):
+        for value in data:
+            _shift_lines(value, offset)
+
+
+def _explain(err: yaml.MarkedYAMLError) -> str:
+    problem = err.problem or ""
+    if "mapping values are not allowed" in problem:
+        return "YAML 格式错误：值里含有“: ”（冒号加空格），需要给整个值加引号"
+    if "found character '\\t'" in problem:
+        return "YAML 格式错误：不能用 Tab 缩进，请改用空格"
+    if "could not find expected ':'" in problem or "expected <block end>" in problem:
+        return "YAML 格式错误：缩进不一致或缺少冒号"
+    if "found undefined alias" in problem or "found unhashable" in problem:
+        return "YAML 格式错误：含有 YAML 特殊符号（* & ! { [），请给值加引号"
+    return f"YAML 格式错误：{problem or err.context or '无法解析'}"

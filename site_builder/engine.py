@@ -1,0 +1,149 @@
+"""One build of the portal, independent of MkDocs: load, render, aggregate.
+
+Gather the whole context first, render afterwards (as Pelican does): the MkDocs
+adapter only asks this object for finished fragments.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from .config import PortalConfig
+from .core.clock import reference_time
+from .core.content import Portal, load_portal
+from .core.posts import Post
+from .core.problems import Problem
+from .core.render import LinkContext, MarkdownRenderer, Rendered
+from .core.urls import page_url, reserved_ids
+from .core.views import Site, View, build_site
+from .pages.listing import PageContext
+
+POOL_THRESHOLD = 200  # below this many posts a process pool costs more than it saves
+
+
+@dataclass
+class MarkdownSettings:
+    """The Markdown extensions and their options, as the site configures them."""
+
+    extensions: list = field(default_factory=lambda: ["toc", "tables", "fenced_code"])
+    configs: dict = field(default_factory=dict)
+
+
+class PortalBuild:
+    """Everything one build knows: posts, their HTML, the views, the problems."""
+
+    def __init__(self, content_dir: str, config: PortalConfig, markdown: MarkdownSettings):
+        self.content_dir, self.config, self.markdown = content_dir, config, markdown
+        self.now = reference_time(config.timezone)
+        self.portal: Portal | None = None
+        self.rendered: dict[str, Rendered] = {}
+        self.site: Site | None = None
+        self.views: dict[str, View] = {}  # src_uri → view
+
+    @property
+    def problems(self) -> list[Problem]:
+        return sorted(self.portal.problems) if self.portal else []
+
+    def run(self, sources: list[str] | None = None) -> None:
+        """Load and check the tree, render every post, build every view."""
+        self.portal = load_portal(self.content_dir, self.config, self.now,
+                                  reserved_ids(self.config.columns), sources)
+        self.render_posts()
+        self.site = build_site(self.portal.orgs, self.portal.posts, self.config)
+        self.views = {v.src_uri: v for v in self.site.views}
+        self.drop_view_collisions()
+
+    def link_context(self) -> LinkContext:
+        sources = {p.source for p in self.portal.posts} | set(self.portal.pages)
+        sizes = {a: os.path.getsize(os.path.join(self.content_dir, a)) for a in self.portal.assets}
+        return LinkContext(sources, sizes, self.config.attachment_types, self.config.max_attachment_bytes)
+
+    def render_posts(self) -> None:
+        """Render all posts (in a process pool for big portals); posts with link problems are dropped."""
+        context = self.link_context()
+        jobs = [(p.source, p.body, p.body_line, p.summary) for p in self.portal.posts]
+        self.rendered = dict(zip((j[0] for j in jobs), render_all(jobs, context, self.markdown)))
+        kept = []
+        for post in self.portal.posts:
+            result = self.rendered[post.source]
+            if result.problems:
+                self.portal.problems.extend(result.problems)
+                self.portal.skipped.add(post.source)
+                del self.rendered[post.source]
+            else:
+                post.summary = result.summary
+                kept.append(post)
+        self.portal.posts = kept
+
+    def drop_view_collisions(self) -> None:
+        """A post or page whose URL is a generated listing loses to the listing."""
+        taken = {v.url for v in self.site.views}
+        clashes = [s for s in [p.source for p in self.portal.posts] + self.portal.pages
+                   if page_url(s) in taken and not (s == "index.md")]
+        if not clashes:
+            return
+        for source in clashes:
+            self.portal.problems.append(Problem(source, 0, f"网址 /{page_url(source)} 与自动生成的列表页冲突",
+                                                "换一个文件名（例如不要用 index.md 或 page/2.md 这类名称）"))
+            self.portal.skipped.add(source)
+        self.portal.pages = [p for p in self.portal.pages if p not in clashes]
+        self.portal.posts = [p for p in self.portal.posts if p.source not in clashes]
+        self.site = build_site(self.portal.orgs, self.portal.posts, self.config)
+        self.views = {v.src_uri: v for v in self.site.views}
+
+    def page_context(self) -> PageContext:
+        images = {s: r.image for s, r in self.rendered.items() if r.image}
+        return PageContext(self.portal.orgs, self.config, self.site, self.now, images)
+
+    def post(self, source: str) -> Post | None:
+        return self._posts().get(source)
+
+    def _posts(self) -> dict[str, Post]:
+        if not hasattr(self, "_post_index") or len(self._post_index) != len(self.portal.posts):
+            self._post_index = {p.source: p for p in self.portal.posts}
+        return self._post_index
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(markdown: MarkdownSettings, context: LinkContext) -> None:
+    _WORKER["renderer"] = MarkdownRenderer(markdown.extensions, markdown.configs)
+    _WORKER["context"] = context
+
+
+def _render_chunk(jobs: list[tuple]) -> list[Rendered]:
+    renderer, context = _WORKER["renderer"], _WORKER["context"]
+    return [renderer.render(source, body, line, context, summary) for source, body, line, summary in jobs]
+
+
+def render_all(jobs: list[tuple], context: LinkContext, markdown: MarkdownSettings) -> list[Rendered]:
+    """Render (source, body, body_line, summary) jobs, in order."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < POOL_THRESHOLD or workers < 2:
+        _init_worker(markdown, context)
+        return _render_chunk(jobs)
+    size = max(20, len(jobs) // (workers * 8))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    import multiprocessing
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_init_worker, initargs=(markdown, context)) as pool:
+        return [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
+
+
+def extra_pages(build: PortalBuild) -> list:
+    """Generated non-listing pages of every feature module."""
+    from .extras import feature_modules
+
+    return [page for module in feature_modules() for page in module.pages(build)]
+
+
+def write_outputs(build: PortalBuild, site_dir: str) -> None:
+    """Files written after the pages: feeds, OPML, statistics exports, search index."""
+    from .extras import feature_modules
+
+    for module in feature_modules():
+        module.write(build, site_dir)

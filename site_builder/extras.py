@@ -1,0 +1,33 @@
+"""Generated pages that are not post listings (feeds index, bulletin, search) and
+the files written after the pages (feeds, OPML, CSV, search index).
+
+Each feature module offers `pages(build)` and `write(build, site_dir)`; this is the
+one place that lists them, so the adapter and the engine never change when one is added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass
+class ExtraPage:
+    """A generated page whose body is produced by a feature module."""
+
+    src_uri: str  # e.g. "stats/index.md"
+    title: str
+    render: Callable[[], str]  # returns the page's HTML body
+    feeds: list = field(default_factory=list)  # core.views.Feed objects advertised in <head>
+    nav_section: str | None = None  # top-level navigation entry it belongs under, if any
+
+    @property
+    def url(self) -> str:
+        return self.src_uri[: -len("index.md")]
+
+
+def feature_modules() -> list:
+    """The feature modules, in the order their outputs are written."""
+    from . import feeds, search, stats_pages
+
+    return [feeds, stats_pages, search]

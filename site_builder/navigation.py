@@ -1,0 +1,39 @@
+"""The site navigation, made from what the content tree holds (never listed in mkdocs.yml).
+
+Posts stay out of the navigation: with thousands of posts a full nav would be
+rendered into every page. Readers reach posts through the listings.
+"""
+
+from __future__ import annotations
+
+from .config import LEVEL_ORDER, LEVELS
+from .core.urls import page_url
+
+
+def build_nav(build, extras: list) -> list:
+    """Navigation entries in MkDocs' `nav` format."""
+    portal, config = build.portal, build.config
+    nav: list = [{"首页": "index.md"}]
+    nav.append({"各系统": [{s.name: f"{s.id}/index.md"} for s in portal.orgs.systems.values()]})
+    columns = [{name: f"{column}/index.md"} for column, name in config.columns.items()]
+    nav.append({"栏目": columns})
+    nav.append({"层级": [{f"{LEVELS[lv]}单位": f"level/{lv}/index.md"} for lv in LEVEL_ORDER]})
+    categories = [{name: f"category/{cid}/index.md"} for cid, name in config.categories.items()]
+    nav.append({"五联分类": categories + [{"全部标签": "tag/index.md"}]})
+    nav.extend({page.title: page.src_uri} for page in extras if page.nav_section is None)
+    pages = _ordinary_pages(portal.pages)
+    if pages:
+        nav.append({"学习园地": pages})
+    return nav
+
+
+def _ordinary_pages(pages: list[str]) -> list[str]:
+    """Top-level pages and folder index pages outside the system folders, home excluded."""
+    found = []
+    for source in sorted(pages):
+        if source == "index.md":
+            continue
+        depth = page_url(source).count("/")
+        if depth == 1:
+            found.append(source)
+    return found

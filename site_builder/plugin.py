@@ -1,0 +1,180 @@
+"""The MkDocs adapter: the only module that imports mkdocs.
+
+Each hook is a few lines handing work to the engine (site_builder.engine), which
+knows nothing of MkDocs; swapping MkDocs for another host means rewriting this file only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
+
+from . import navigation
+from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, PortalConfig, ScoreWeights
+from .core.render import sanitize
+from .engine import MarkdownSettings, PortalBuild, extra_pages, write_outputs
+from .pages.links import href
+from .pages.listing import render_view
+from .pages.post import post_footer, post_header
+
+log = logging.getLogger("mkdocs.plugins.portal")
+THEME_DIR = os.path.join(os.path.dirname(__file__), "theme")
+PAGE_META_KEYS = {"title", "description", "hide"}
+
+
+class PortalPluginConfig(Config):
+    """Options under `plugins: - portal:` in mkdocs.yml."""
+
+    columns = c.Type(dict, default={})
+    categories = c.Type(dict, default={})
+    timezone = c.Type(str, default="Asia/Shanghai")
+    page_size = c.Type(int, default=20)
+    feed_length = c.Type(int, default=20)
+    feed_full_content = c.Type(bool, default=True)
+    qa_overdue_workdays = c.Type(int, default=5)
+    max_post_kb = c.Type(int, default=512)
+    max_attachment_mb = c.Type(int, default=20)
+    attachment_types = c.Type(list, default=[])
+    score = c.Type(dict, default={})
+    cache_dir = c.Type(str, default=".cache/portal")
+
+
+def portal_config(options: PortalPluginConfig, site_url: str, site_name: str, drafts: bool) -> PortalConfig:
+    """Typed core settings from the plugin options (defaults merged with additions)."""
+    score = options.score or {}
+    weights = ScoreWeights(
+        column={**ScoreWeights().column, **score.get("column", {})},
+        adoption={**ScoreWeights().adoption, **score.get("adoption", {})},
+        answered=float(score.get("answered", 1.0)), overdue=float(score.get("overdue", 2.0)),
+    )
+    extra = {}
+    if options.attachment_types:
+        extra["attachment_types"] = tuple(t.lower().lstrip(".") for t in options.attachment_types)
+    return PortalConfig(
+        columns={**DEFAULT_COLUMNS, **options.columns}, categories={**DEFAULT_CATEGORIES, **options.categories},
+        timezone=options.timezone, site_url=site_url or "", site_name=site_name, page_size=options.page_size,
+        feed_length=options.feed_length, feed_full_content=options.feed_full_content,
+        qa_overdue_workdays=options.qa_overdue_workdays, max_post_bytes=options.max_post_kb * 1024,
+        max_attachment_bytes=options.max_attachment_mb * 1048576, score=weights, show_drafts=drafts, **extra)
+
+
+class PortalPlugin(BasePlugin[PortalPluginConfig]):
+    """Aggregates posts across levels into listing pages, feeds, statistics and search."""
+
+    def __init__(self):
+        self.is_serve = False
+        self.build: PortalBuild | None = None
+        self.extras: dict = {}
+
+    def on_startup(self, *, command, dirty) -> None:
+        """Remember whether this is `serve` (drafts are shown in previews)."""
+        self.is_serve = command == "serve"
+
+    @event_priority(100)
+    def on_config(self, config):
+        """Priority 100: before other plugins, put the portal theme first and fonts off."""
+        if THEME_DIR not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
+        config.theme["font"] = False  # never load Google Fonts: intranets have no internet
+        settings = portal_config(self.config, config.site_url, config.site_name, self.is_serve)
+        markdown = MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs))
+        self.build = PortalBuild(config.docs_dir, settings, markdown)
+        return config
+
+    @event_priority(100)
+    def on_files(self, files: Files, *, config) -> Files:
+        """Priority 100: load and check the content, then swap in the generated pages."""
+        self.build.run()
+        for problem in self.build.problems:
+            log.warning(problem.text())
+        if config.strict and self.build.problems:
+            raise PluginError(f"严格模式：发现 {len(self.build.problems)} 个问题，未生成网站")
+        for source in self.build.portal.skipped:
+            if files.get_file_from_path(source):
+                files.remove(files.get_file_from_path(source))
+        self.extras = {p.src_uri: p for p in extra_pages(self.build)}
+        for src_uri in [*self.build.views, *self.extras]:
+            self._add_generated(files, config, src_uri)
+        config.nav = navigation.build_nav(self.build, list(self.extras.values()))
+        return files
+
+    def _add_generated(self, files: Files, config, src_uri: str) -> None:
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None and src_uri == "index.md":
+            return  # the staff's own home text; the listings are appended to it
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, src_uri, content=""))
+
+    def on_page_read_source(self, *, page, config):
+        """Posts were read once by the core and generated pages have no source: skip reading."""
+        uri = page.file.src_uri
+        if self.build.post(uri) or uri in self.extras or (uri in self.build.views and uri != "index.md"):
+            return ""
+        return None
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        """Give posts and generated pages their metadata; keep ordinary pages' metadata plain."""
+        uri = page.file.src_uri
+        post = self.build.post(uri)
+        if post:
+            page.meta = {"title": post.title, "description": post.summary or ""}
+        elif uri in self.extras:
+            page.meta = {"title": self.extras[uri].title}
+        elif uri in self.build.views and uri != "index.md":
+            page.meta = {"title": self.build.views[uri].title}
+        else:
+            page.meta = _plain_meta(page.meta)
+        return markdown
+
+    def on_page_content(self, html, *, page, config, files):
+        """Post bodies come rendered and sanitised from the core; everything else is sanitised here."""
+        uri = page.file.src_uri
+        ctx = self.build.page_context()
+        post = self.build.post(uri)
+        if post:
+            rendered = self.build.rendered[uri]
+            page.toc = get_toc(rendered.toc)
+            self._set_feeds(page, post.url, self._post_feeds(post))
+            return post_header(ctx, post) + f'<div class="portal-body" data-pagefind-body>{rendered.html}</div>' + post_footer(ctx, post)
+        if uri in self.extras:
+            extra = self.extras[uri]
+            self._set_feeds(page, extra.url, extra.feeds)
+            return extra.render()
+        if uri in self.build.views:
+            view = self.build.views[uri]
+            self._set_feeds(page, view.url, view.feeds)
+            own = sanitize(html) if uri == "index.md" else ""
+            return own + render_view(ctx, view)
+        return sanitize(html)
+
+    def _post_feeds(self, post) -> list:
+        keys = {"site", f"unit/{post.unit_key}"}
+        return [f for f in self.build.site.feeds if f.key in keys]
+
+    @staticmethod
+    def _set_feeds(page, here: str, feeds: list) -> None:
+        page.portal_feeds = [{"title": f.title, "rss": href(f.rss, here), "atom": href(f.atom, here)} for f in feeds]
+
+    def on_post_build(self, *, config) -> None:
+        """Feeds, OPML, statistics exports and the search index, from the core's views."""
+        write_outputs(self.build, config.site_dir)
+
+
+def _plain_meta(meta: dict) -> dict:
+    """Only known keys, as plain text: front matter must not reach templates as markup."""
+    plain = {}
+    for key in PAGE_META_KEYS & set(meta):
+        value = meta[key]
+        if key == "hide" and isinstance(value, list):
+            plain[key] = [str(v) for v in value if v in ("navigation", "toc", "footer", "path", "tags")]
+        elif isinstance(value, (str, int, float)):
+            plain[key] = str(value).replace("<", "＜").replace(">", "＞").replace('"', "＂")
+    return plain
