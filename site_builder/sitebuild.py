@@ -1,0 +1,92 @@
+"""Running MkDocs for the `portal` command: configuration, atomic output, serve.
+
+This module and the plugin are the only ones that import mkdocs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
+
+from .engine import MarkdownSettings, PortalBuild
+
+DEFAULT_CONFIG = os.path.join(os.path.dirname(__file__), "default_mkdocs.yml")
+
+
+def config_file(path: str | None) -> str:
+    """The project's mkdocs.yml, or the packaged default when the project has none."""
+    if path:
+        return path
+    return "mkdocs.yml" if os.path.exists("mkdocs.yml") else DEFAULT_CONFIG
+
+
+def mkdocs_config(content: str, site: str | None = None, strict: bool = False,
+                  cache_dir: str | None = None, path: str | None = None):
+    """Load mkdocs.yml with the content and site folders the command line names."""
+    overrides = {"docs_dir": os.path.abspath(content), "strict": strict}
+    if site:
+        overrides["site_dir"] = os.path.abspath(site)
+    config = load_config(config_file(path), **overrides)
+    portal = config.plugins.get("portal")
+    if portal is None:
+        raise ConfigurationError("mkdocs.yml 的 plugins 中没有 portal 插件")
+    if cache_dir:
+        portal.config.cache_dir = os.path.abspath(cache_dir)
+    return config
+
+
+def check(content: str, path: str | None = None) -> PortalBuild:
+    """Load and validate the whole tree without writing a site."""
+    from .plugin import portal_config
+
+    config = mkdocs_config(content, path=path)
+    portal = config.plugins["portal"]
+    settings = portal_config(portal.config, config.site_url, config.site_name, False)
+    build = PortalBuild(config.docs_dir, settings, MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs)))
+    build.run()
+    return build
+
+
+def build_site(content: str, site: str, strict: bool = False, cache_dir: str | None = None,
+               path: str | None = None) -> bool:
+    """Build into a temporary folder and swap it in only when the build succeeded.
+
+    An interrupted or failed build leaves the previous site exactly as it was.
+    """
+    from mkdocs.commands.build import build
+
+    target = os.path.abspath(site)
+    temporary = target.rstrip(os.sep) + ".portal-tmp"
+    shutil.rmtree(temporary, ignore_errors=True)
+    config = mkdocs_config(content, temporary, strict, cache_dir, path)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    except (Abort, BuildError, PluginError) as err:
+        logging.getLogger("mkdocs").error(str(err))
+        shutil.rmtree(temporary, ignore_errors=True)
+        return False
+    finally:
+        config.plugins.on_shutdown()
+    _swap(temporary, target)
+    return True
+
+
+def _swap(new: str, target: str) -> None:
+    old = target.rstrip(os.sep) + ".portal-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if os.path.exists(target):
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def serve(content: str, address: str = "127.0.0.1:8000", path: str | None = None) -> None:
+    """Live preview with drafts shown; rebuilds on every save."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    mkdocs_serve(config_file=config_file(path), livereload=True, docs_dir=os.path.abspath(content), dev_addr=address)
