@@ -33,6 +33,17 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
 
 
 def _guess_encoding(data: bytes) -> str:
+    """Name the likely encoding; Chinese legacy encodings are tried first, since
+    short Chinese texts are easily mistaken for Korean or Japanese by detectors."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    for name, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= len(text) // 10:
+            return label
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:65536]).best()
@@ -44,6 +55,8 @@ def _iconv_name(data: bytes) -> str:
     guess = _guess_encoding(data)
     if guess.startswith("GB"):
         return "GB18030"
+    if guess == "UTF-16":
+        return "UTF-16"
     return guess if guess != "未知编码" else "GB18030"
 
 
