@@ -1,0 +1,348 @@
+#!/usr/bin/env python
+"""Build-speed benchmark of the portal against plain mkdocs-material.
+
+One invocation, for each size N (default 1,000, 2,000 and 10,000 posts):
+
+1. generate a seeded synthetic portal: orgs.yml (several systems × three levels) and
+   N Chinese posts of 500–2,000 characters with realistic front matter;
+2. plain mkdocs-material on the same posts (no search plugin, posts out of nav);
+3. the no-template floor: read + YAML + Python-Markdown + write, in 2 processes;
+4. our cold build: `portal build --cache-dir <empty>` (listings, feeds, statistics, search);
+5. our warm rebuild after editing one post (same content folder, same cache);
+6. a cold build of the edited tree, compared byte for byte with the warm output.
+
+Every step runs in its own subprocess; its peak RSS is the largest process of its
+tree (getrusage(RUSAGE_CHILDREN) of a small wrapper). Prints a Markdown table.
+
+    python scripts/bench.py --sizes 1000,2000,10000 --out /tmp/portal-bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EPOCH = "1795608000"  # 2026-11-25 12:00 UTC: every generated date is before it
+ROOT = Path(__file__).resolve().parent.parent
+
+# ---------------------------------------------------------------- generator
+
+SYSTEMS = [("tax", "税务系统", "vertical"), ("fda", "药品监管系统", "vertical"),
+           ("power", "电力系统", "vertical"), ("radio", "广播电视系统", "local"),
+           ("edu", "教育系统", "local"), ("water", "水利系统", "local")]
+CITIES = [("np", "南平"), ("sm", "三明"), ("nd", "宁德"), ("pt", "莆田")]
+COUNTIES = {"np": [("jo", "建瓯"), ("wys", "武夷山"), ("sw", "邵武")],
+            "sm": [("yx", "永安"), ("sx", "沙县")],
+            "nd": [("fd", "福鼎"), ("xp", "霞浦")],
+            "pt": [("xy", "仙游")]}
+WORDS = ("党建 学习 工作 群众 服务 基层 支部 党员 干部 制度 落实 推进 开展 组织 活动 会议 精神 宣传 教育 "
+         "监督 廉政 作风 建设 创新 发展 改革 安全 质量 民生 调研 培训 考核 整改 责任 担当 实践 经验 交流 "
+         "志愿 服务 社区 乡村 振兴 文明 和谐 形象 素质 提升 中心 业务 窗口 办理 便民 措施 政策 解读 专题 "
+         "部署 要求 标准 规范 问题 清单 机制 平台 数据 信息 报送 采用 典型 示范 先进 评选 表彰 总结").split()
+PUNCT = "，，，、；"
+TAGS = ("支部标准化 志愿服务 党风廉政 主题党日 三会一课 便民服务 乡村振兴 安全生产 业务培训 "
+        "文明创建 青年理论学习 作风建设 政务公开 营商环境 为民办实事 清廉机关 数字化 基层治理").split()
+CATEGORIES = ("center", "integrity", "quality", "civility", "grassroots")
+AUTHORS = ("王芳 李娜 张伟 刘洋 陈静 杨帆 赵磊 黄敏 周涛 吴霞 徐丽 孙强 胡军 朱琳 高峰 林晓").split()
+
+
+def orgs_yaml() -> str:
+    """A registry of several systems, each with a province unit, cities and counties."""
+    lines = ["systems:"]
+    for sid, name, kind in SYSTEMS:
+        lines += [f"  - id: {sid}", f"    name: {name}", f"    kind: {kind}", "    units:",
+                  "      - id: prov", f"        name: 省{name[:-2]}局", "        level: province"]
+        for cid, cname in CITIES:
+            lines += [f"      - id: {cid}", f"        name: {cname}市{name[:-2]}局", "        level: city",
+                      "        parent: prov"]
+            for kid, kname in COUNTIES[cid]:
+                lines += [f"      - id: {cid}-{kid}", f"        name: {kname}{name[:-2]}局", "        level: county",
+                          f"        parent: {cid}"]
+    return "\n".join(lines) + "\n"
+
+
+def units() -> list[tuple[str, str, str, str | None]]:
+    """(system, unit, level, parent) of every registered unit."""
+    found = []
+    for sid, _, _ in SYSTEMS:
+        found.append((sid, "prov", "province", None))
+        for cid, _ in CITIES:
+            found.append((sid, cid, "city", "prov"))
+            found += [(sid, f"{cid}-{kid}", "county", cid) for kid, _ in COUNTIES[cid]]
+    return found
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(4, 12))]
+    text = ""
+    for word in words:
+        text += word + (rng.choice(PUNCT) if rng.random() < 0.15 else "")
+    return text.rstrip("，、；") + "。"
+
+
+def body_text(rng: random.Random, chars: int) -> str:
+    """Paragraphs (with an occasional heading and list) totalling about `chars` characters."""
+    parts, size = [], 0
+    while size < chars:
+        roll = rng.random()
+        if roll < 0.08 and parts:
+            block = "## " + "".join(rng.choice(WORDS) for _ in range(3))
+        elif roll < 0.14:
+            block = "\n".join("- " + sentence(rng) for _ in range(rng.randint(2, 4)))
+        else:
+            block = "".join(sentence(rng) for _ in range(rng.randint(2, 6)))
+        parts.append(block)
+        size += len(block)
+    return "\n\n".join(parts)
+
+
+def post_text(rng: random.Random, index: int, unit: tuple, all_units: list) -> str:
+    """Front matter and body of one synthetic post."""
+    system, _, level, _ = unit
+    day = rng.randint(0, 3 * 365)
+    year, rest = 2023 + day // 365, day % 365
+    month, mday = 1 + rest // 31 % 12, 1 + rest % 28
+    kind = rng.choices(("news", "experience", "qa"), (0.7, 0.2, 0.1))[0]
+    title = "".join(rng.choice(WORDS) for _ in range(rng.randint(4, 8)))
+    front = ["---", f"title: {title}（{index}）", f"date: {year}-{month:02d}-{mday:02d} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}",
+             f"type: {kind}", f"category: {rng.choice(CATEGORIES)}",
+             f"tags: [{', '.join(rng.sample(TAGS, rng.randint(1, 3)))}]", f"author: {rng.choice(AUTHORS)}"]
+    if level != "province" and rng.random() < 0.08:
+        higher = [u for u in all_units if u[0] == system and u[2] == "province"]
+        front.append(f"featured_by: [{higher[0][0]}/{higher[0][1]}]")
+    body = body_text(rng, rng.randint(500, 2000))
+    if kind == "qa":
+        front.append(f"question: {sentence(rng)}")
+        front.append(f"asked_by: {rng.choice(AUTHORS)}")
+        if rng.random() < 0.8:
+            front.append(f"answered: {year}-{month:02d}-{min(28, mday + rng.randint(1, 9)):02d}")
+        else:
+            body = ""
+    return "\n".join(front + ["---", "", body, ""])
+
+
+def generate(content: Path, count: int, seed: int = 20261125) -> list[str]:
+    """Write a synthetic content tree of `count` posts; returns the post paths."""
+    rng = random.Random(seed)
+    shutil.rmtree(content, ignore_errors=True)
+    content.mkdir(parents=True)
+    (content / "orgs.yml").write_text(orgs_yaml(), encoding="utf-8")
+    (content / "index.md").write_text("# 三级联创网络互动平台\n\n欢迎访问。\n", encoding="utf-8")
+    all_units = units()
+    paths = []
+    for index in range(count):
+        unit = rng.choice(all_units)
+        rel = f"{unit[0]}/{unit[1]}/{2023 + index % 4}/post-{index:05d}.md"
+        path = content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(post_text(rng, index, unit, all_units), encoding="utf-8")
+        paths.append(rel)
+    return paths
+
+
+def edit_post(content: Path, rel: str) -> None:
+    """The warm-rebuild edit: a changed title and an added paragraph."""
+    path = content / rel
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("title: ", "title: 【修订】", 1) + "\n补充说明：本文已根据审核意见修订。\n"
+    path.write_text(text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- baselines
+
+PLAIN_MKDOCS = """\
+site_name: 三级联创网络互动平台
+site_url: http://127.0.0.1:8000/
+docs_dir: {content}
+site_dir: {site}
+use_directory_urls: true
+theme:
+  name: material
+  language: zh
+  font: false
+plugins: []
+nav:
+  - 首页: index.md
+markdown_extensions:
+  - toc:
+      permalink: true
+  - tables
+  - admonition
+  - attr_list
+  - def_list
+  - footnotes
+  - pymdownx.details
+  - pymdownx.superfences
+  - pymdownx.tasklist
+  - pymdownx.tilde
+  - pymdownx.mark
+validation:
+  omitted_files: info
+  absolute_links: info
+  unrecognized_links: info
+"""
+
+FLOOR = r'''
+import os, sys, yaml, markdown
+from concurrent.futures import ProcessPoolExecutor
+content, site = sys.argv[1], sys.argv[2]
+EXT = ["toc", "tables", "admonition", "attr_list", "def_list", "footnotes", "pymdownx.details",
+       "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.tilde", "pymdownx.mark"]
+def work(paths):
+    md = markdown.Markdown(extensions=EXT)
+    for rel in paths:
+        text = open(os.path.join(content, rel), encoding="utf-8").read()
+        _, front, body = text.split("---\n", 2)
+        meta = yaml.load(front, Loader=yaml.CSafeLoader)
+        html = md.reset().convert(body)
+        out = os.path.join(site, rel[:-3], "index.html")
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(f"<h1>{meta['title']}</h1>{html}")
+    return len(paths)
+paths = sorted(os.path.relpath(os.path.join(r, n), content) for r, _, ns in os.walk(content)
+               for n in ns if n.endswith(".md") and n != "index.md")
+with ProcessPoolExecutor(2) as pool:
+    print(sum(pool.map(work, [paths[i::2] for i in range(2)])))
+'''
+
+MEASURE = r'''
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=open(sys.argv[0] + ".log", "a") if False else subprocess.DEVNULL)
+seconds = time.perf_counter() - start
+print(f"{code} {seconds:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+'''
+
+
+def measure(command: list[str], log: Path) -> dict:
+    """Run `command` in a fresh wrapper process: exit code, wall seconds, peak RSS (KiB) of its tree."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    wrapper = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "with open(sys.argv[1], 'ab') as log:\n"
+        "    code = subprocess.call(sys.argv[2:], stdout=log, stderr=log)\n"
+        "seconds = time.perf_counter() - start\n"
+        "print(code, f'{seconds:.3f}', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, str(log), *command], env=env,
+                         capture_output=True, text=True, check=True).stdout.split()
+    result = {"code": int(out[0]), "seconds": float(out[1]), "rss_kib": int(out[2])}
+    if result["code"] != 0:
+        raise SystemExit(f"failed ({result['code']}): {' '.join(command)} — see {log}")
+    return result
+
+
+def tree_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
+
+
+def same_tree(left: Path, right: Path) -> list[str]:
+    """Relative paths that differ between two folders (missing on one side included)."""
+    names = lambda root: {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+    a, b = names(left), names(right)
+    differ = sorted(a ^ b)
+    for rel in sorted(a & b):
+        if not filecmp.cmp(left / rel, right / rel, shallow=False):
+            differ.append(rel)
+    return differ
+
+
+def portal(content: Path, site: Path, cache: Path) -> list[str]:
+    return [sys.executable, "-m", "site_builder", "--config", str(ROOT / "site_builder" / "default_mkdocs.yml"),
+            "build", "--content", str(content), "--site", str(site), "--cache-dir", str(cache)]
+
+
+def run_size(count: int, out: Path) -> dict:
+    """Every step for one size; returns the measurements."""
+    work = out / f"n{count}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    log = work / "build.log"
+    content = work / "content"
+    paths = generate(content, count)
+    rows = {}
+    plain_yml = work / "plain.yml"
+    plain_yml.write_text(PLAIN_MKDOCS.format(content=content, site=work / "plain-site"), encoding="utf-8")
+    rows["plain mkdocs-material, no search"] = measure([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain_yml)], log)
+    floor = work / "floor.py"
+    floor.write_text(FLOOR, encoding="utf-8")
+    rows["no-template floor (2 processes)"] = measure([sys.executable, str(floor), str(content), str(work / "floor-site")], log)
+    cache = work / "cache"
+    rows["portal cold build"] = measure(portal(content, work / "cold-site", cache), log)
+    rows["portal cold build"]["search"] = tree_bytes(work / "cold-site" / "pagefind")
+    edit_post(content, paths[len(paths) // 2])
+    rows["portal warm rebuild, 1 post edited"] = measure(portal(content, work / "warm-site", cache), log)
+    rows["portal warm rebuild, 1 post edited"]["search"] = tree_bytes(work / "warm-site" / "pagefind")
+    check = measure(portal(content, work / "check-site", work / "cache-check"), log)
+    differ = same_tree(work / "warm-site", work / "check-site")
+    return {"count": count, "rows": rows, "check_seconds": check["seconds"], "differ": differ[:20],
+            "identical": not differ}
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        with open("/proc/meminfo") as handle:
+            memory = f", {int(handle.readline().split()[1]) / 1048576:.0f} GiB RAM"
+    except OSError:
+        pass
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next((l.split(":", 1)[1].strip() for l in handle if l.startswith("model name")), "")
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}, {platform.system()}"
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| posts | build | seconds | × plain | peak RSS | search bytes |", "|---:|---|---:|---:|---:|---:|"]
+    for result in results:
+        plain = result["rows"]["plain mkdocs-material, no search"]["seconds"]
+        for name, row in result["rows"].items():
+            search = f"{row['search']:,}" if "search" in row else ""
+            lines.append(f"| {result['count']:,} | {name} | {row['seconds']:.1f} | {row['seconds'] / plain:.2f} | "
+                         f"{row['rss_kib'] / 1024:.0f} MB | {search} |")
+        cold = result["rows"]["portal cold build"]["seconds"]
+        warm = result["rows"]["portal warm rebuild, 1 post edited"]["seconds"]
+        same = "byte-identical" if result["identical"] else f"DIFFERENT: {', '.join(result['differ'])}"
+        lines.append(f"| {result['count']:,} | warm ÷ cold = {warm / cold:.0%}; warm output vs cold build of the edited tree: {same} | | | | |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", default="1000,2000,10000", help="comma-separated post counts")
+    parser.add_argument("--out", default=None, help="work folder (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated trees and sites")
+    args = parser.parse_args(argv)
+    out = Path(args.out or tempfile.mkdtemp(prefix="portal-bench-")).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for count in [int(s) for s in args.sizes.split(",") if s.strip()]:
+        print(f"… {count:,} posts", file=sys.stderr, flush=True)
+        results.append(run_size(count, out))
+        if not args.keep:
+            for name in ("plain-site", "floor-site", "check-site", "cache-check"):
+                shutil.rmtree(out / f"n{count}" / name, ignore_errors=True)
+    text = f"Machine: {machine()}\n\n{table(results)}\n"
+    (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    (out / "results.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0 if all(r["identical"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
