@@ -1,11 +1,320 @@
-"""Feature module (work in progress in this session)."""
+"""信息工作通报 (/stats/) with its CSV exports, and the 如何提问 page of 有问必答 (/qa/ask/).
+
+The figures come from `core.stats`; this module only lays them out. Every table of the
+bulletin is a `Table`, written both as HTML and as a CSV file (UTF-8 with BOM, so Excel
+shows the Chinese correctly), so the page and its exports can never disagree.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from html import escape
 
-def pages(build) -> list:
-    return []
+from .config import LEVEL_ORDER, LEVELS
+from .core.stats import Bulletin, PeriodStats, UnitFigures, compute_bulletin
+from .extras import ExtraPage
+from .pages.charts import grouped_bars, horizontal_bars, number
+from .pages.links import a
+
+STATS_URL = "stats/"
+ASK_URL = "qa/ask/"
+TOP_UNITS = 10  # units in the "top units" chart of each period
+FIXED_COLUMNS = ("news", "experience", "qa")  # the contract's CSV columns come first
+
+
+@dataclass
+class Link:
+    """A table cell that links to a site page; CSV files get its text."""
+
+    text: str
+    target: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Table:
+    """One table of the bulletin: shown on the page and exported as `file`."""
+
+    file: str
+    caption: str
+    columns: list[tuple[str, str | None]]  # (CSV header, Chinese header; None = CSV only)
+    rows: list[list] = field(default_factory=list)
+
+    def csv_text(self) -> str:
+        """The table as CSV text (every column, machine-readable headers)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow([key for key, _ in self.columns])
+        writer.writerows([[_csv_value(v) for v in row] for row in self.rows])
+        return out.getvalue()
+
+    def html(self, here: str) -> str:
+        """The table as HTML (Chinese headers only), with its CSV download link."""
+        shown = [i for i, (_, label) in enumerate(self.columns) if label is not None]
+        head = "".join(f"<th>{escape(self.columns[i][1])}</th>" for i in shown)
+        body = "".join("<tr>" + "".join(f"<td>{_html_value(row[i], here)}</td>" for i in shown) + "</tr>"
+                       for row in self.rows)
+        empty = "" if self.rows else '<p class="portal-empty">无</p>'
+        download = a(f"{STATS_URL}{self.file}", here, f"下载 CSV（{self.file}）", "portal-csv")
+        return (f'<div class="portal-table-wrap"><table title="{escape(self.caption)}">'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{empty}<p>{download}</p>")
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return number(value)
+    return str(value)
+
+
+def _html_value(value, here: str) -> str:
+    if isinstance(value, Link):
+        return a(value.target, here, value.text)
+    if value is None:
+        return "—"
+    return escape(_csv_value(value))
+
+
+# -- the tables ------------------------------------------------------------
+
+
+class BulletinTables:
+    """Builds every table of the bulletin from the figures."""
+
+    def __init__(self, build, bulletin: Bulletin):
+        self.orgs, self.config, self.bulletin = build.portal.orgs, build.config, bulletin
+        ordered = [c for c in FIXED_COLUMNS if c in self.config.columns]
+        self.columns = ordered + [c for c in self.config.columns if c not in ordered]
+
+    def unit_link(self, figures: UnitFigures) -> Link:
+        unit = figures.unit
+        return Link(unit.name, f"{unit.system}/{unit.id}/")
+
+    def counts(self, figures: UnitFigures) -> list:
+        return [figures.posts.get(c, 0) for c in self.columns]
+
+    def units(self, stats: PeriodStats) -> Table:
+        """Every unit's figures: the export whose header starts with system,unit,news,experience,qa."""
+        columns = ([("system", None), ("unit", None)] + [(c, None) for c in self.columns]
+                   + [(k, None) for k in ("name", "system_name", "level", "level_name", "posts", "adopted",
+                                          "adopted_by_province", "adopted_by_city", "answered", "median_answer_days",
+                                          "overdue", "score", "rank_in_level", "rank_in_system")])
+        rows = [[f.unit.system, f.unit.id, *self.counts(f), f.unit.name, self.orgs.systems[f.unit.system].name,
+                 f.unit.level, f.unit.level_name, f.total, f.adopted, f.adoptions.get("province", 0),
+                 f.adoptions.get("city", 0), f.answered, f.median_days, f.overdue, f.score, f.rank_level, f.rank_system]
+                for f in stats.units]
+        return Table(f"units-{stats.period.key}.csv", f"{stats.period.name} 各单位明细", columns, rows)
+
+    def level_ranking(self, stats: PeriodStats, level: str) -> Table:
+        """Ranking of all units of one level across systems, with every figure."""
+        columns = ([("rank", "名次"), ("system", None), ("unit", None), ("name", "单位"), ("system_name", "所属系统")]
+                   + [(c, self.config.column_name(c)) for c in self.columns]
+                   + [("posts", "合计"), ("adopted", "被采用"), ("answered", "答复问题"),
+                      ("median_answer_days", "答复用时中位数/天"), ("overdue", "逾期未答"), ("score", "得分")])
+        rows = [[f.rank_level, f.unit.system, f.unit.id, self.unit_link(f), self.orgs.systems[f.unit.system].name,
+                 *self.counts(f), f.total, f.adopted, f.answered, f.median_days, f.overdue, f.score]
+                for f in stats.by_level[level]]
+        return Table(f"ranking-{stats.period.key}-level-{level}.csv", f"{LEVELS[level]}单位排名（{stats.period.name}）",
+                     columns, rows)
+
+    def system_ranking(self, stats: PeriodStats, system_id: str) -> Table:
+        """Ranking of the units of one system across its three levels."""
+        columns = [("rank", "名次"), ("system", None), ("unit", None), ("name", "单位"), ("level", None),
+                   ("level_name", "层级"), ("posts", "稿件"), ("adopted", "被采用"), ("answered", "答复问题"),
+                   ("overdue", "逾期未答"), ("score", "得分")]
+        rows = [[f.rank_system, f.unit.system, f.unit.id, self.unit_link(f), f.unit.level, f.unit.level_name,
+                 f.total, f.adopted, f.answered, f.overdue, f.score] for f in stats.by_system[system_id]]
+        name = self.orgs.systems[system_id].name
+        return Table(f"ranking-{stats.period.key}-system-{system_id}.csv", f"{name}排名（{stats.period.name}）",
+                     columns, rows)
+
+    def silent(self, stats: PeriodStats) -> Table:
+        """Units without any post in the period."""
+        columns = [("system", None), ("unit", None), ("name", "单位"), ("system_name", "所属系统"),
+                   ("level", None), ("level_name", "层级")]
+        rows = [[f.unit.system, f.unit.id, self.unit_link(f), self.orgs.systems[f.unit.system].name,
+                 f.unit.level, f.unit.level_name] for f in stats.silent]
+        return Table(f"silent-{stats.period.key}.csv", f"本期无投稿的单位（{stats.period.name}）", columns, rows)
+
+    def monthly(self) -> Table:
+        """Posts per month and level (the data of the monthly chart)."""
+        columns = ([("month", "月份")] + [(lv, LEVELS[lv]) for lv in LEVEL_ORDER] + [("total", "合计")])
+        rows = [[m.label, *(m.levels[lv] for lv in LEVEL_ORDER), sum(m.levels.values())] for m in self.bulletin.monthly]
+        return Table("monthly.csv", "每月投稿数（按层级）", columns, rows)
+
+    def all(self) -> list[Table]:
+        """Every table, in page order."""
+        tables = [self.monthly()]
+        for stats in self.bulletin.periods:
+            tables += self.period_tables(stats)
+        return tables
+
+    def period_tables(self, stats: PeriodStats) -> list[Table]:
+        return ([self.level_ranking(stats, lv) for lv in LEVEL_ORDER]
+                + [self.system_ranking(stats, s) for s in self.orgs.systems]
+                + [self.silent(stats), self.units(stats)])
+
+
+# -- the page --------------------------------------------------------------
+
+
+def bulletin(build) -> Bulletin:
+    """The bulletin of this build (published posts, reference time `build.now`)."""
+    return compute_bulletin(build.portal.orgs, build.portal.posts, build.config, build.now)
+
+
+def stats_html(build) -> str:
+    """HTML body of /stats/."""
+    data = bulletin(build)
+    tables = BulletinTables(build, data)
+    here = STATS_URL
+    parts = [f'<p class="portal-stats-date">统计截至 <time datetime="{data.now.date().isoformat()}">'
+             f'{data.now.year}年{data.now.month}月{data.now.day}日</time>。统计口径与计分规则见{_anchor("rules", "文末")}。</p>',
+             '<p class="portal-stats-nav">' + " · ".join(_anchor(s.period.key, f"{s.period.label}（{s.period.name}）")
+                                                         for s in data.periods) + "</p>",
+             _monthly_section(tables, here)]
+    parts += [_period_section(tables, stats, here) for stats in data.periods]
+    parts.append(rules_html(build))
+    return "".join(parts)
+
+
+def _anchor(anchor: str, text: str) -> str:
+    return f'<a href="#{escape(anchor)}">{escape(text)}</a>'
+
+
+def _monthly_section(tables: BulletinTables, here: str) -> str:
+    months = tables.bulletin.monthly
+    groups = [(f"{m.month}月", f"{m.year}年{m.month}月", m.levels) for m in months]
+    chart = grouped_bars(f"近 {len(months)} 个月每月投稿数（按层级）", groups, {lv: LEVELS[lv] for lv in LEVEL_ORDER})
+    table = tables.monthly()
+    return (f'<h2 id="monthly">近 {len(months)} 个月投稿情况</h2>{chart}'
+            f"<details><summary>查看数据表</summary>{table.html(here)}</details>")
+
+
+def _period_section(tables: BulletinTables, stats: PeriodStats, here: str) -> str:
+    period = stats.period
+    span = (f"（{period.start.isoformat()} 至 {_last_day(period)}）" if period.start else "")
+    parts = [f'<h2 id="{period.key}">{escape(period.label)}：{escape(period.name)}{escape(span)}</h2>',
+             _summary(stats), f"<h3>得分前 {TOP_UNITS} 名</h3>", _top_chart(stats)]
+    for level in LEVEL_ORDER:
+        parts.append(f"<h3>{LEVELS[level]}单位排名</h3>" + tables.level_ranking(stats, level).html(here))
+    parts.append("<h3>各系统排名</h3>")
+    for system_id, system in tables.orgs.systems.items():
+        parts.append(f"<h4>{escape(system.name)}</h4>" + tables.system_ranking(stats, system_id).html(here))
+    parts.append(f"<h3>本期无投稿的单位（{len(stats.silent)} 个）</h3>" + tables.silent(stats).html(here))
+    units = tables.units(stats)
+    parts.append(f'<p>全部单位明细：{a(f"{STATS_URL}{units.file}", here, f"下载 CSV（{units.file}）", "portal-csv")}</p>')
+    return f'<section class="portal-stats-period">{"".join(parts)}</section>'
+
+
+def _last_day(period) -> str:
+    return (period.end - timedelta(days=1)).isoformat()
+
+
+def _summary(stats: PeriodStats) -> str:
+    posts = sum(f.total for f in stats.units)
+    adopted = sum(f.adopted for f in stats.units)
+    answered = sum(f.answered for f in stats.units)
+    overdue = sum(f.overdue for f in stats.units)
+    return (f'<p class="portal-stats-summary">共 {len(stats.units)} 个单位，稿件 {posts} 篇，被采用 {adopted} 篇，'
+            f"答复问题 {answered} 个，逾期未答 {overdue} 个，{len(stats.silent)} 个单位无投稿。</p>")
+
+
+def _top_chart(stats: PeriodStats) -> str:
+    ranked = stats.overall[:TOP_UNITS]
+    rows = [(f.unit.name, f"{f.unit.name}（{f.unit.level_name}）", f.score) for f in ranked]
+    return horizontal_bars(f"{stats.period.name} 得分前 {TOP_UNITS} 名", rows)
+
+
+def rules_html(build) -> str:
+    """The scoring rules, from the weights configured in mkdocs.yml."""
+    config, weights = build.config, build.config.score
+    columns = "；".join(f"{escape(config.column_name(c))}每篇 {number(weights.column.get(c, 0.0))} 分"
+                       for c in config.columns)
+    adoption = "；".join(f"被{LEVELS[lv]}单位采用每次 {number(weights.adoption.get(lv, 0.0))} 分"
+                        for lv in LEVEL_ORDER if lv != "county")
+    items = [
+        f"稿件：{columns}。稿件按发布日期（date）计入统计期。",
+        f"采用：{adoption}（按采用单位的层级计分，一篇稿件被多个单位采用的分别计分；“被采用”列为被上级采用的稿件篇数）。",
+        f"答复：每答复一个问题 {number(weights.answered)} 分，按答复日期（answered）计入统计期；"
+        f"“答复用时中位数”为这些问题从提问到答复的天数的中位数。",
+        f"逾期：提问后超过 {config.qa_overdue_workdays} 个工作日仍未答复的问题，每个扣 {number(weights.overdue)} 分"
+        f"（按提问日期计入统计期，以统计截止日为准）。",
+        "排名：按得分从高到低；得分相同时依次比较稿件数、被采用数、答复数，仍相同时按组织登记表中的顺序。",
+        "草稿（draft: true）不计入统计。计分权重在 mkdocs.yml 的 portal 插件 score 选项中配置。",
+    ]
+    body = "".join(f"<li>{item}</li>" for item in items)
+    return f'<h2 id="rules">统计口径与计分规则</h2><ol class="portal-stats-rules">{body}</ol>'
+
+
+# -- how to ask --------------------------------------------------------------
+
+
+def ask_html(build) -> str:
+    """HTML body of the 如何提问 page: the ways to submit a question, and the unit ids."""
+    here, limit = ASK_URL, build.config.qa_overdue_workdays
+    example = ("---\ntitle: 问题的简短标题\ndate: 2026-11-20\ntype: qa\n"
+               "question: 问题的完整内容\nasked_by: 提问人\n---\n")
+    answer = "answered: 2026-11-24\n"
+    command = (f'portal new --unit {_example_unit(build)} --type qa --title "问题的简短标题" '
+               '--question "问题的完整内容" --asked-by "提问人"')
+    return "".join([
+        f'<p>有问必答栏目由被提问的单位负责答复。提问后超过 {limit} 个工作日未答复的问题，'
+        f'会在{a("qa/", here, "有问必答")}页面标为“逾期”，并在{a(STATS_URL, here, "信息工作通报")}中扣分。</p>',
+        "<h2>方式一：在代码仓库提交 Issue（推荐不熟悉 Git 的同志使用）</h2>",
+        "<ol><li>打开本平台代码仓库的 Issues 页面，点“New issue（新建）”；</li>"
+        "<li>选择“有问必答：我要提问”模板；</li>"
+        "<li>填写答复单位（系统/单位，见下表）、问题内容和提问人，提交；</li>"
+        "<li>管理员把问题整理成一篇有问必答文章，答复单位答复后即在网站发布。</li></ol>",
+        "<h2>方式二：提交拉取请求（Pull Request）</h2>",
+        "<p>在项目根目录运行下面的命令（--unit 写答复单位，见下表），命令在答复单位的文件夹中写好问题文章并打印文件路径：</p>",
+        f"<pre><code>{escape(command)}</code></pre>",
+        "<p>生成的文件头部信息大致如下，正文留空表示“待答复”：</p>",
+        f"<pre><code>{escape(example)}</code></pre>",
+        "<p>提交拉取请求，经答复单位审核合并后，问题出现在“待答复”列表中。</p>",
+        "<h2>答复单位如何答复</h2>",
+        f"<p>在问题文章的头部信息中加一行答复日期，并在头部信息下面写答复内容（不能为空）：</p><pre><code>{escape(answer)}</code></pre>",
+        "<p>合并后，问题移到“已答复”列表，并计入本单位的答复数和答复用时。</p>",
+        "<h2>可以提问的单位</h2>", _unit_ids_table(build, here),
+    ])
+
+
+def _example_unit(build) -> str:
+    units = build.portal.orgs.units()
+    cities = [u for u in units if u.level == "city"]
+    return (cities or units)[0].key if units else "tax/np"
+
+
+def _unit_ids_table(build, here: str) -> str:
+    rows = []
+    for system in build.portal.orgs.systems.values():
+        for unit in system.units.values():
+            rows.append(f"<tr><td>{escape(system.name)}</td><td>{a(f'{unit.system}/{unit.id}/', here, unit.name)}</td>"
+                        f"<td>{escape(unit.level_name)}</td><td><code>{escape(unit.key)}</code></td></tr>")
+    return ('<div class="portal-table-wrap"><table><thead><tr><th>系统</th><th>单位</th><th>层级</th>'
+            f'<th>提问时填写</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
+# -- the feature-module interface ------------------------------------------
+
+
+def pages(build) -> list[ExtraPage]:
+    """The 信息工作通报 page and the 如何提问 page."""
+    return [ExtraPage(f"{STATS_URL}index.md", "信息工作通报", lambda: stats_html(build)),
+            ExtraPage(f"{ASK_URL}index.md", "如何提问", lambda: ask_html(build), nav_section="栏目")]
 
 
 def write(build, site_dir: str) -> None:
-    return None
+    """Write every table of the bulletin as a CSV file under `stats/` (UTF-8 with BOM)."""
+    folder = os.path.join(site_dir, STATS_URL)
+    os.makedirs(folder, exist_ok=True)
+    for table in BulletinTables(build, bulletin(build)).all():
+        with open(os.path.join(folder, table.file), "w", encoding="utf-8-sig", newline="") as handle:
+            handle.write(table.csv_text())

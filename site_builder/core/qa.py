@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from .posts import Post
@@ -35,3 +37,39 @@ def days_to_answer(question: Post) -> int | None:
 def is_overdue(question: Post, now: datetime, limit_workdays: int) -> bool:
     """A pending question that has waited longer than the limit."""
     return question.pending and days_waiting(question, now) > limit_workdays
+
+
+@dataclass(frozen=True)
+class QaFigures:
+    """How a unit handles its questions: answered, median days to answer, pending, overdue."""
+
+    answered: int
+    median_days: float | None  # None when nothing was answered
+    pending: int
+    overdue: int
+
+
+def median(values: list[int]) -> float | None:
+    """Median of `values` (the mean of the middle two for an even count), None when empty."""
+    if not values:
+        return None
+    return float(statistics.median(values))
+
+
+def qa_figures(questions: list[Post], now: datetime, limit_workdays: int) -> QaFigures:
+    """Answered count, median days to answer, pending and overdue counts of `questions`."""
+    answered = [q for q in questions if q.type == "qa" and q.answered is not None]
+    pending = [q for q in questions if q.pending]
+    return QaFigures(
+        answered=len(answered),
+        median_days=median([days_to_answer(q) for q in answered]),
+        pending=len(pending),
+        overdue=sum(1 for q in pending if is_overdue(q, now, limit_workdays)),
+    )
+
+
+def days_text(value: float | None) -> str:
+    """A number of days as shown to readers: `3`, `2.5`, or `—` when there is none."""
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"

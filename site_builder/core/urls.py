@@ -9,6 +9,7 @@ import re
 FIXED_PATHS = frozenset({
     "assets", "category", "feeds", "level", "page", "pagefind", "qa", "search",
     "stats", "tag", "search-assets", "404", "stylesheets", "javascripts",
+    "ask",  # /qa/ask/ (如何提问) sits beside the per-system Q&A pages /qa/<system>/
 })
 
 _SLUG_JUNK = re.compile(r"[^\w-]+")

@@ -9,7 +9,7 @@ from html import escape
 from ..config import LEVEL_ORDER, LEVELS, PortalConfig
 from ..core.orgs import Orgs, System, Unit
 from ..core.posts import Post
-from ..core.qa import days_to_answer, days_waiting, is_overdue
+from ..core.qa import days_text, days_to_answer, days_waiting, is_overdue, qa_figures
 from ..core.views import Feed, Site, View
 from ..core.urls import tag_slug
 from .links import a, href
@@ -139,6 +139,9 @@ def _unit(ctx: PageContext, view: View) -> str:
             parts.append(section("下级动态", post_list(ctx, view.sections.get("lower", []), here, "下级单位暂无文章")))
         if unit.parent:
             parts.append(section("上级动态", post_list(ctx, view.sections.get("upper", []), here, "上级单位暂无文章")))
+        qa_line = unit_qa_line(ctx, unit, here)
+        if qa_line:
+            parts.append(section("有问必答", qa_line))
         adopted = ctx.site.adopted.get(unit.key, [])
         if adopted:
             parts.append(section("本单位采用的稿件", post_list(ctx, adopted, here)))
@@ -155,14 +158,50 @@ def _qa(ctx: PageContext, view: View) -> str:
         items = "".join(_pending_item(ctx, q, here, limit) for q in pending)
         parts.append(section(f"待答复（{len(pending)}）",
                              f'<ul class="portal-list">{items}</ul>' if items else '<p class="portal-empty">没有待答复的问题</p>'))
-        parts.append(f'<p class="portal-note">超过 {limit} 个工作日未答复的问题标为“逾期”。</p>')
+        parts.append(f'<p class="portal-note">超过 {limit} 个工作日未答复的问题标为“逾期”。'
+                     f'{a("qa/ask/", here, "如何提问 ›")}</p>')
     answered = "".join(_answered_item(ctx, q, here) for q in view.posts)
     parts.append(section(f"已答复（{view.total}）",
                          f'<ul class="portal-list">{answered}</ul>' if answered else '<p class="portal-empty">暂无已答复的问题</p>'))
     if view.number == 1:
+        parts.append(_qa_unit_figures(ctx, view))
         parts.append(_qa_filters(ctx, view))
         parts.append(feed_links(view.feeds, here))
     return "".join(parts)
+
+
+def unit_questions(ctx: PageContext, unit: Unit) -> list[Post]:
+    return [p for p in ctx.site.by_unit.get(unit.key, []) if p.type == "qa"]
+
+
+def unit_qa_line(ctx: PageContext, unit: Unit, here: str) -> str:
+    """A unit's Q&A figures in one line (empty when nobody asked it anything)."""
+    questions = unit_questions(ctx, unit)
+    if not questions:
+        return ""
+    f = qa_figures(questions, ctx.now, ctx.config.qa_overdue_workdays)
+    return (f'<p class="portal-qa-figures">已答复 <strong>{f.answered}</strong> 个 · '
+            f'答复用时中位数 <strong>{days_text(f.median_days)}</strong> 天 · 待答复 <strong>{f.pending}</strong> 个 · '
+            f'逾期 <strong>{f.overdue}</strong> 个 · {a(f"qa/{unit.system}/{unit.id}/", here, "查看问题")}</p>')
+
+
+def _qa_unit_figures(ctx: PageContext, view: View) -> str:
+    """Per-unit answered count, median days and overdue count of the units this page covers."""
+    if view.unit:
+        return section("本单位答复情况", unit_qa_line(ctx, view.unit, view.url))
+    units = view.system.units.values() if view.system else ctx.orgs.units()
+    rows = []
+    for unit in units:
+        questions = unit_questions(ctx, unit)
+        if questions:
+            f = qa_figures(questions, ctx.now, ctx.config.qa_overdue_workdays)
+            rows.append(f'<tr><td>{a(f"qa/{unit.system}/{unit.id}/", view.url, unit.name)}</td><td>{f.answered}</td>'
+                        f'<td>{days_text(f.median_days)}</td><td>{f.pending}</td><td>{f.overdue}</td></tr>')
+    if not rows:
+        return ""
+    table = ('<div class="portal-table-wrap portal-qa-units"><table><thead><tr><th>答复单位</th><th>已答复</th>'
+             f'<th>答复用时中位数/天</th><th>待答复</th><th>逾期</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+    return section("各单位答复情况", table)
 
 
 def _pending_item(ctx: PageContext, question: Post, here: str, limit: int) -> str:
@@ -171,19 +210,20 @@ def _pending_item(ctx: PageContext, question: Post, here: str, limit: int) -> st
     overdue = is_overdue(question, ctx.now, limit)
     mark = '<span class="portal-overdue">逾期</span> ' if overdue else ""
     return (f'<li class="portal-item portal-pending-item{" portal-is-overdue" if overdue else ""}">'
-            f'<p class="portal-item-title">{mark}{a(question.url, here, question.title)}</p>'
+            f'<div class="portal-item-text"><p class="portal-item-title">{mark}{a(question.url, here, question.title)}</p>'
             f'<p class="portal-item-meta">答复单位：{a(f"{unit.system}/{unit.id}/", here, unit.name)}'
             f' · 提问：{date_text(question.date)} · 已等待 <strong class="portal-waiting">{waited}</strong> 个工作日</p>'
-            f'<p class="portal-item-summary">{escape(question.question or "")}</p></li>')
+            f'<p class="portal-item-summary">{escape(question.question or "")}</p></div></li>')
 
 
 def _answered_item(ctx: PageContext, question: Post, here: str) -> str:
     unit = ctx.orgs.unit(question.unit_key)
-    return (f'<li class="portal-item"><p class="portal-item-title">{a(question.url, here, question.title)}</p>'
+    return (f'<li class="portal-item"><div class="portal-item-text">'
+            f'<p class="portal-item-title">{a(question.url, here, question.title)}</p>'
             f'<p class="portal-item-meta">答复单位：{a(f"{unit.system}/{unit.id}/", here, unit.name)}'
             f' · 提问：{date_text(question.date)} · 答复：{date_text(question.answered)}'
             f' · 用时 {days_to_answer(question)} 天</p>'
-            f'<p class="portal-item-summary">{escape(question.question or "")}</p></li>')
+            f'<p class="portal-item-summary">{escape(question.question or "")}</p></div></li>')
 
 
 def _qa_filters(ctx: PageContext, view: View) -> str:
