@@ -149,10 +149,9 @@ class FeedWriter:
         """Plain-text summary; a question shows the question (and the start of the answer)."""
         if post.type != "qa" or not post.question:
             return post.summary or ""
-        text = f"问：{post.question}"
-        if post.answered:
-            text += f" 答：{post.summary}" if post.summary else " （已答复）"
-        return text + ("" if post.answered else " （待答复）")
+        if not post.answered:
+            return f"问：{post.question}（待答复）"
+        return f"问：{post.question} 答：{post.summary}" if post.summary else f"问：{post.question}（已答复）"
 
     def content_html(self, post: Post, page: str) -> str:
         """The post's sanitised HTML with absolute links; a question is shown before its answer."""
@@ -192,8 +191,9 @@ class FeedWriter:
         title = xml_safe(channel_title(feed, self.config.site_name))
         generator.id(self.address.tag(f"feeds/{feed.key}"))
         generator.title(title)
-        generator.description(title)
-        generator.subtitle(title)
+        about = xml_safe(f"{self.config.site_name}：{feed.title}，最新 {self.config.feed_length} 篇")
+        generator.description(about)
+        generator.subtitle(about)
         generator.author({"name": xml_safe(self.config.site_name)})
         generator.language("zh-CN")
         generator.generator(GENERATOR)
@@ -206,6 +206,7 @@ class FeedWriter:
 
     @staticmethod
     def add_entry(generator: FeedGenerator, data: dict) -> None:
+        """Append one entry (made by `entry`) to the generator."""
         entry = generator.add_entry(order="append")
         entry.guid(data["id"], permalink=False)
         entry.title(data["title"])
