@@ -3,47 +3,245 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import subprocess
 import sys
+from dataclasses import dataclass, field
 
 from .core.problems import Problem, format_problems
 
+ORGS_FILE = "orgs.yml"
 
-def _content_path(content: str, problem: Problem) -> Problem:
-    """Problem paths as the user sees them from the project root (`content/tax/…`)."""
-    prefix = os.path.relpath(content) if not os.path.isabs(content) else content
+
+# --- where problems are shown ---------------------------------------------------
+
+
+def git_toplevel(folder: str) -> str | None:
+    """The root of the git work tree holding `folder`, or None outside git."""
+    out = git_output(["rev-parse", "--show-toplevel"], folder)
+    return os.path.realpath(out.strip()) if out else None
+
+
+def shown_prefix(content: str, style: str) -> str:
+    """How the content folder is written in problem lines.
+
+    Text output is relative to the current folder (what the user typed);
+    GitHub annotations must be relative to the repository root.
+    """
+    if style == "github":
+        top = git_toplevel(content) if os.path.isdir(content) else None
+        if top:
+            return os.path.relpath(os.path.realpath(content), top).replace(os.sep, "/")
+    return os.path.relpath(content).replace(os.sep, "/") if not os.path.isabs(content) else content
+
+
+def _content_path(prefix: str, problem: Problem) -> Problem:
+    """Problem paths as the user sees them (`content/tax/…`), on one line."""
     path = problem.path if prefix in ("", ".") else f"{prefix.rstrip('/')}/{problem.path}"
-    return Problem(path, problem.line, problem.message, problem.fix)
+    return Problem(path, problem.line, _one_line(problem.message), _one_line(problem.fix))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n")).strip() if text else text
+
+
+class ProblemLogHandler(logging.StreamHandler):
+    """Prints MkDocs' log of a build one line per record; portal problems like `portal check`."""
+
+    LABELS = {logging.WARNING: "警告：", logging.ERROR: "错误：", logging.CRITICAL: "错误："}
+
+    def __init__(self, prefix: str, stream=None):
+        super().__init__(stream or sys.stderr)
+        self.prefix = prefix
+        self.problems = 0
+        self.addFilter(lambda record: not record.getMessage().startswith("Aborted with"))  # said in Chinese after
+
+    def format(self, record: logging.LogRecord) -> str:
+        problem = getattr(record, "problem", None)
+        if isinstance(problem, Problem):
+            self.problems += 1
+            return _content_path(self.prefix, problem).text()
+        label = self.LABELS.get(record.levelno, "")
+        return label + _one_line(record.getMessage())
+
+
+def use_problem_log(content: str, level: int) -> ProblemLogHandler:
+    """Route the `mkdocs` logger (and the portal plugin's) through one ProblemLogHandler."""
+    logger = logging.getLogger("mkdocs")
+    for handler in [h for h in logger.handlers if isinstance(h, ProblemLogHandler)]:
+        logger.removeHandler(handler)
+    handler = ProblemLogHandler(shown_prefix(content, "text"))
+    handler.setLevel(level)
+    logger.addHandler(handler)
+    logger.setLevel(min(level, logging.INFO))
+    return handler
+
+
+# --- which files a check covers ----------------------------------------------------
+
+
+@dataclass
+class Selection:
+    """The content files one check covers; `everything` names why the whole tree is checked."""
+
+    files: set[str] = field(default_factory=set)  # relative to the content folder
+    everything: str | None = None
+
+    def posts_to_render(self, content: str) -> set[str]:
+        """Changed Markdown files, and every post of a unit whose images or attachments changed."""
+        found = {f for f in self.files if f.endswith(".md")}
+        for unit_folder in {"/".join(f.split("/")[:2]) for f in self.files if not f.endswith(".md") and f.count("/") >= 2}:
+            root = os.path.join(content, unit_folder)
+            for folder, _, names in os.walk(root):
+                rel = os.path.relpath(folder, content).replace(os.sep, "/")
+                found |= {f"{rel}/{n}" for n in names if n.endswith(".md")}
+        return found
+
+    def covers(self, problem: Problem, checked: set[str]) -> bool:
+        """A problem of a checked file, or one that names a changed file (a clash with it)."""
+        return problem.path in checked or any(f"“{f}”" in problem.message for f in self.files)
+
+
+def git_output(arguments: list[str], cwd: str) -> str | None:
+    """Standard output of `git ARGUMENTS` run in `cwd`, or None when git fails."""
+    try:
+        done = subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+class SelectionError(Exception):
+    """`--changed` cannot be answered (not a git work tree, unknown REF); message in Chinese."""
+
+
+def changed_since(content: str, ref: str, config_path: str) -> Selection:
+    """Files changed since the merge base of REF and HEAD: committed, staged, unstaged, untracked."""
+    top = git_toplevel(content)
+    if top is None:
+        raise SelectionError(f"“{content}”不在 git 仓库中，无法使用 --changed。请去掉 --changed 检查全部内容")
+    if git_output(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top) is None:
+        raise SelectionError(f"找不到提交“{ref}”。请检查名称（例如 origin/main、HEAD~1），"
+                             "在 CI 中请先完整拉取历史（actions/checkout 的 fetch-depth: 0）")
+    base = (git_output(["merge-base", ref, "HEAD"], top) or "").strip() or ref
+    diff = git_output(["diff", "--name-status", "--no-renames", "-z", base, "--"], top)
+    if diff is None:
+        raise SelectionError(f"无法比较“{ref}”与当前文件（git diff 失败）。请去掉 --changed 检查全部内容")
+    untracked = git_output(["ls-files", "--others", "--exclude-standard", "-z"], top) or ""
+    entries = _name_status(diff) + [("A", p) for p in untracked.split("\0") if p]
+    return _selection(content, top, entries, config_path)
+
+
+def _name_status(output: str) -> list[tuple[str, str]]:
+    fields = [f for f in output.split("\0") if f]
+    return [(fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2)]
+
+
+def _selection(content: str, top: str, entries: list[tuple[str, str]], config_path: str) -> Selection:
+    root = os.path.realpath(content)
+    config = os.path.realpath(config_path) if config_path else None
+    selection = Selection()
+    for status, path in entries:
+        full = os.path.realpath(os.path.join(top, path))
+        if config and full == config:
+            selection.everything = f"{os.path.basename(config)} 有改动"
+        rel = os.path.relpath(full, root).replace(os.sep, "/")
+        if rel.startswith("../") or rel == "..":
+            continue
+        if rel == ORGS_FILE:
+            selection.everything = f"{ORGS_FILE} 有改动"
+        elif status == "D":
+            selection.everything = f"删除了 {rel}（其他文章可能链接它）"
+        selection.files.add(rel)
+    return selection
+
+
+def named_files(content: str, paths: list[str]) -> Selection:
+    """The files named on the command line (as pre-commit passes staged files)."""
+    root = os.path.realpath(content)
+    selection = Selection()
+    for path in paths:
+        rel = os.path.relpath(os.path.realpath(path), root).replace(os.sep, "/")
+        if rel.startswith("../") or rel == "..":
+            continue
+        if rel == ORGS_FILE:
+            selection.everything = f"{ORGS_FILE} 有改动"
+        selection.files.add(rel)
+    return selection
+
+
+# --- commands ------------------------------------------------------------------------
 
 
 def cmd_check(args) -> int:
-    from .sitebuild import check
+    from .sitebuild import check, config_file
 
-    build = check(args.content, args.config)
-    problems = [_content_path(args.content, p) for p in build.problems]
+    try:
+        selection = _requested_selection(args, config_file(args.config))
+    except SelectionError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
+    if selection is not None and not selection.files:
+        _say(args, "没有改动的内容文件，无需检查。")
+        return 0
+    partial = selection is not None and selection.everything is None
+    if selection is not None and selection.everything:
+        _say(args, f"{selection.everything}，检查全部内容。")
+    render = selection.posts_to_render(args.content) if partial else None
+    build = check(args.content, args.config, render_only=render)
+    problems = build.problems
+    if partial:
+        problems = [p for p in problems if selection.covers(p, selection.files | render)]
+    return _report(args, build, problems, len(selection.files) if partial else None)
+
+
+def _requested_selection(args, config_path: str) -> Selection | None:
+    if getattr(args, "paths", None):
+        return named_files(args.content, args.paths)
+    if getattr(args, "changed", None):
+        return changed_since(args.content, args.changed, config_path)
+    return None
+
+
+def _say(args, text: str) -> None:
+    if args.format == "text":
+        print(text, file=sys.stderr)
+
+
+def _report(args, build, problems: list[Problem], changed: int | None) -> int:
+    prefix = shown_prefix(args.content, args.format)
     if problems:
-        print(format_problems(problems, args.format))
-        if args.format == "text":
-            print(f"共发现 {len(problems)} 个问题。", file=sys.stderr)
+        print(format_problems([_content_path(prefix, p) for p in problems], args.format))
+        _say(args, f"共发现 {len(problems)} 个问题。")
         return 1
     if args.format == "text":
-        print(f"检查通过：{len(build.portal.posts)} 篇文章，{len(build.portal.orgs.units())} 个单位，没有发现问题。")
+        totals = f"{len(build.portal.posts)} 篇文章，{len(build.portal.orgs.units())} 个单位"
+        if changed is None:
+            print(f"检查通过：{totals}，没有发现问题。")
+        else:
+            print(f"检查通过：{changed} 个改动的文件（已对照全站 {totals} 核对引用），没有发现问题。")
     return 0
 
 
 def cmd_build(args) -> int:
     from .sitebuild import build_site
 
+    log = use_problem_log(args.content, logging.WARNING)
     ok = build_site(args.content, args.site, args.strict, args.cache_dir, args.config)
     if not ok:
         print("构建失败，原有网站保持不变。", file=sys.stderr)
         return 1
+    skipped = f"；发现 {log.problems} 个问题（见上），有问题的文章未发布" if log.problems else ""
+    print(f"网站已生成到 {args.site}{skipped}。", file=sys.stderr)
     return 0
 
 
 def cmd_serve(args) -> int:
     from .sitebuild import serve
 
+    use_problem_log(args.content, logging.INFO)
+    print(f"预览地址：http://{args.dev_addr}/（显示草稿；保存文件后页面自动刷新；按 Ctrl+C 停止）", file=sys.stderr)
     serve(args.content, args.dev_addr, args.config)
     return 0
 
@@ -66,9 +264,11 @@ def parser() -> argparse.ArgumentParser:
     sub = root.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="检查内容是否符合投稿规范")
+    check.add_argument("paths", nargs="*", metavar="FILE", help="只检查这些文件（其引用仍对照全站核对）")
     check.add_argument("--content", default="content")
     check.add_argument("--format", choices=("text", "github"), default="text")
-    check.add_argument("--changed", metavar="REF", default=None, help="只检查自 REF 以来改动的文件")
+    check.add_argument("--changed", metavar="REF", default=None,
+                       help="只检查自 REF 以来改动的文件（含未提交和未跟踪的文件），例如 origin/main")
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="构建网站")
@@ -83,10 +283,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
     serve.set_defaults(func=cmd_serve)
 
-    new = sub.add_parser("new", help="新建一篇文章")
+    new = sub.add_parser("new", help="新建一篇文章（缺少的参数会在终端中逐项提示）")
     new.add_argument("--unit", help="系统/单位，例如 tax/np")
     new.add_argument("--type", help="栏目，例如 news")
     new.add_argument("--title", help="标题")
+    new.add_argument("--author", help="信息员姓名（默认取 git 的 user.name）")
+    new.add_argument("--question", help="有问必答：群众提问的完整内容（默认与标题相同）")
+    new.add_argument("--asked-by", dest="asked_by", help="有问必答：提问人")
     new.add_argument("--content", default="content")
     new.set_defaults(func=cmd_new)
 

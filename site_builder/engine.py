@@ -46,11 +46,11 @@ class PortalBuild:
     def problems(self) -> list[Problem]:
         return sorted(self.portal.problems) if self.portal else []
 
-    def run(self, sources: list[str] | None = None) -> None:
-        """Load and check the tree, render every post, build every view."""
+    def run(self, sources: list[str] | None = None, render_only: set[str] | None = None) -> None:
+        """Load and check the tree, render every post (or only `render_only`), build every view."""
         self.portal = load_portal(self.content_dir, self.config, self.now,
                                   reserved_ids(self.config.columns), sources)
-        self.render_posts()
+        self.render_posts(render_only)
         self.site = build_site(self.portal.orgs, self.portal.posts, self.config)
         self.views = {v.src_uri: v for v in self.site.views}
         self.drop_view_collisions()
@@ -60,20 +60,22 @@ class PortalBuild:
         sizes = {a: os.path.getsize(os.path.join(self.content_dir, a)) for a in self.portal.assets}
         return LinkContext(sources, sizes, self.config.attachment_types, self.config.max_attachment_bytes)
 
-    def render_posts(self) -> None:
-        """Render all posts (in a process pool for big portals); posts with link problems are dropped."""
+    def render_posts(self, only: set[str] | None = None) -> None:
+        """Render all posts, or only those in `only` (a check of changed files), in a process pool
+        for big portals; posts with link problems are dropped."""
         context = self.link_context()
-        jobs = [(p.source, p.body, p.body_line, p.summary) for p in self.portal.posts]
+        jobs = [(p.source, p.body, p.body_line, p.summary) for p in self.portal.posts
+                if only is None or p.source in only]
         self.rendered = dict(zip((j[0] for j in jobs), render_all(jobs, context, self.markdown)))
         kept = []
         for post in self.portal.posts:
-            result = self.rendered[post.source]
-            if result.problems:
+            result = self.rendered.get(post.source)
+            if result is not None and result.problems:
                 self.portal.problems.extend(result.problems)
                 self.portal.skipped.add(post.source)
                 del self.rendered[post.source]
             else:
-                post.summary = result.summary
+                post.summary = result.summary if result is not None else post.summary
                 kept.append(post)
         self.portal.posts = kept
 

@@ -93,7 +93,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         """Priority 100: load and check the content, then swap in the generated pages."""
         self.build.run()
         for problem in self.build.problems:
-            log.warning(problem.text())
+            log.warning(problem.text(), extra={"problem": problem})
         if config.strict and self.build.problems:
             raise PluginError(f"严格模式：发现 {len(self.build.problems)} 个问题，未生成网站")
         for source in self.build.portal.skipped:

@@ -39,15 +39,15 @@ def mkdocs_config(content: str, site: str | None = None, strict: bool = False,
     return config
 
 
-def check(content: str, path: str | None = None) -> PortalBuild:
-    """Load and validate the whole tree without writing a site."""
+def check(content: str, path: str | None = None, render_only: set[str] | None = None) -> PortalBuild:
+    """Load and validate the whole tree without writing a site (rendering only `render_only` when given)."""
     from .plugin import portal_config
 
     config = mkdocs_config(content, path=path)
     portal = config.plugins["portal"]
     settings = portal_config(portal.config, config.site_url, config.site_name, False)
     build = PortalBuild(config.docs_dir, settings, MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs)))
-    build.run()
+    build.run(render_only=render_only)
     return build
 
 

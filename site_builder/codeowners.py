@@ -1,0 +1,111 @@
+"""`portal codeowners`: a CODEOWNERS file from the `reviewers` of orgs.yml (上级审核).
+
+Each unit folder `content/<system>/<unit>/` is owned by the unit's own reviewers
+and by those of every unit above it, nearest first, so a pull request touching a
+county's posts can be approved by the county, its city or its province.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+from .core.content import ORGS_FILE
+from .core.orgs import Orgs, Unit, load_orgs
+from .core.problems import Problem, format_problems
+from .core.sourcefile import decode
+
+OWNER_RE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TARGET = ".github/CODEOWNERS"
+
+
+def codeowners_command(args) -> int:
+    """Print CODEOWNERS for the content folder; exit 1 (nothing printed) when orgs.yml has problems."""
+    orgs, problems = read_registry(args.content)
+    problems += owner_problems(orgs)
+    if problems:
+        print(format_problems(problems), file=sys.stderr)
+        print(f"{ORGS_FILE} 有 {len(problems)} 个问题，请先修正，再生成 CODEOWNERS。", file=sys.stderr)
+        return 1
+    from .cli import shown_prefix
+
+    print(codeowners_text(orgs, shown_prefix(args.content, "github")), end="")
+    missing = [u.key for u in orgs.units() if not unit_owners(orgs, u)]
+    if missing:
+        print(f"提示：{len(missing)} 个单位及其上级都没有审核人（{'、'.join(missing)}），"
+              f"请在 {ORGS_FILE} 中填写 reviewers。", file=sys.stderr)
+    return 0
+
+
+def read_registry(content: str) -> tuple[Orgs, list[Problem]]:
+    """The registry of a content folder, with its problems (paths relative to the content folder)."""
+    path = os.path.join(content, ORGS_FILE)
+    if not os.path.exists(path):
+        return Orgs(), [Problem(ORGS_FILE, 0, f"找不到 {path}", "在门户项目根目录运行，或用 --content 指定内容目录")]
+    with open(path, "rb") as handle:
+        text, problem = decode(handle.read(), ORGS_FILE)
+    if problem:
+        return Orgs(), [problem]
+    return load_orgs(text, ORGS_FILE)
+
+
+def owner_problems(orgs: Orgs) -> list[Problem]:
+    """Reviewers GitHub would not accept as code owners."""
+    return [Problem(ORGS_FILE, unit.line, f"单位“{unit.key}”的审核人“{owner}”写法不对",
+                    "写成 @用户名、@组织/团队 或邮箱地址，不要有空格")
+            for unit in orgs.units() for owner in unit.reviewers if not OWNER_RE.match(owner)]
+
+
+def unit_owners(orgs: Orgs, unit: Unit) -> list[str]:
+    """The unit's own reviewers, then those of each unit above it; each once."""
+    owners: list[str] = []
+    for reviewer_unit in [unit, *orgs.ancestors(unit)]:
+        owners += [r for r in reviewer_unit.reviewers if r not in owners]
+    return owners
+
+
+def registry_owners(orgs: Orgs) -> list[str]:
+    """Reviewers of the province units of every system: they approve the registry and CI files."""
+    owners: list[str] = []
+    for system in orgs.systems.values():
+        for unit in system.roots():
+            owners += [r for r in unit.reviewers if r not in owners]
+    return owners
+
+
+def codeowners_text(orgs: Orgs, content_prefix: str = "content") -> str:
+    """The whole CODEOWNERS file, deterministic: registry order, one line per unit."""
+    base = "/" + content_prefix.strip("/") + "/" if content_prefix.strip("/.") else "/"
+    rows: list[tuple[str, list[str]] | str] = []
+    top = registry_owners(orgs)
+    if top:
+        rows += ["", "# 组织登记表与 CI 配置：由各系统省级单位的审核人审核",
+                 (f"{base}{ORGS_FILE}", top), ("/.github/", top)]
+    for system in orgs.systems.values():
+        rows += ["", f"# {system.name}（{system.id}）"]
+        rows += [(f"{base}{unit.system}/{unit.id}/", unit_owners(orgs, unit)) for unit in system.units.values()]
+    return "\n".join(_header(content_prefix) + _aligned(rows)) + "\n"
+
+
+def _header(content_prefix: str) -> list[str]:
+    registry = f"{content_prefix.strip('/') or '.'}/{ORGS_FILE}"
+    return [
+        f"# CODEOWNERS：由 `portal codeowners` 根据 {registry} 生成，请勿手工修改。",
+        "# 每个单位文件夹由本单位及其各级上级单位的审核人审核（上级审核），其中任何一位批准即可合并。",
+        f"# 修改审核人：编辑 {registry} 中单位的 reviewers，然后运行",
+        f"#   portal codeowners > {TARGET}",
+    ]
+
+
+def _aligned(rows: list) -> list[str]:
+    width = max((len(r[0]) for r in rows if isinstance(r, tuple)), default=0)
+    lines = []
+    for row in rows:
+        if isinstance(row, str):
+            lines.append(row)
+        elif row[1]:
+            lines.append(f"{row[0]:<{width}} {' '.join(row[1])}")
+        else:
+            lines.append(f"# {row[0]:<{width}} 无审核人：请在 {ORGS_FILE} 中为该单位或其上级单位填写 reviewers")
+    return lines
