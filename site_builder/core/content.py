@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,10 +12,15 @@ from ..config import PortalConfig
 from .orgs import Orgs, load_orgs
 from .posts import Post, load_post
 from .problems import Problem
-from .sourcefile import decode
+from .sourcefile import decode, split_front_matter
 from .urls import page_url
+from .yamltext import LinedDict, YamlError, load_yaml
 
 ORGS_FILE = "orgs.yml"
+PAGE_KEYS = ("title", "description", "hide")  # front matter of ordinary pages (see plugin._plain_meta)
+# Characters a published file name must not hold: they break URLs, HTML attributes or
+# Windows checkouts.
+UNSAFE_NAME = re.compile(r'[<>:"\'`|?*#%\\\x00-\x1f\x7f]|^\s|\s$|/\s|\s/')
 
 
 @dataclass
@@ -32,14 +39,17 @@ class Portal:
         return {p.source: p for p in self.posts}
 
 
-def list_sources(content_dir: str) -> tuple[list[str], list[Problem]]:
+def list_sources(content_dir: str, refused: set[str] | None = None) -> tuple[list[str], list[Problem]]:
     """Every regular file below `content_dir` (relative, `/`-separated, sorted).
 
     Hidden files and folders are ignored; symbolic links are refused, since
-    they could publish files from outside the content folder.
+    they could publish files from outside the content folder. When `refused` is
+    given, the links and every file below a linked folder (which MkDocs would
+    follow) are added to it, so the site can leave them out.
     """
     found: list[str] = []
     problems: list[Problem] = []
+    refused = set() if refused is None else refused
     for root, dirs, files in os.walk(content_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         rel_root = os.path.relpath(root, content_dir).replace(os.sep, "/")
@@ -49,27 +59,43 @@ def list_sources(content_dir: str) -> tuple[list[str], list[Problem]]:
                 continue
             if os.path.islink(os.path.join(root, name)):
                 problems.append(Problem(prefix + name, 0, "不支持符号链接（可能指向内容目录之外）", "把真实文件放进来，删除链接"))
+                refused.add(prefix + name)
                 continue
             found.append(prefix + name)
         for name in list(dirs):
             if os.path.islink(os.path.join(root, name)):
                 dirs.remove(name)
                 problems.append(Problem(prefix + name, 0, "不支持符号链接文件夹", "把真实文件夹放进来，删除链接"))
+                refused.update(_files_below(os.path.join(root, name), prefix + name))
     return found, problems
+
+
+def _files_below(folder: str, rel: str, limit: int = 100000) -> list[str]:
+    """Files MkDocs would find below a linked folder (it follows links), so they can be removed."""
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        sub = os.path.relpath(root, folder).replace(os.sep, "/")
+        base = rel if sub == "." else f"{rel}/{sub}"
+        found.extend(f"{base}/{name}" for name in files)
+        if len(found) > limit:
+            break
+    return found
 
 
 def load_portal(content_dir: str, config: PortalConfig, now: datetime,
                 reserved: frozenset[str] = frozenset(), sources: list[str] | None = None,
                 read=None) -> Portal:
     """Read and check every file of the tree once."""
+    refused: set[str] = set()
     if sources is None:
-        sources, problems = list_sources(content_dir)
+        sources, problems = list_sources(content_dir, refused)
     else:
         problems = []
     read = read or (lambda rel: _read_bytes(content_dir, rel))
     orgs, orgs_problems = _load_registry(content_dir, sources, reserved, read)
     problems.extend(orgs_problems)
-    portal = Portal(orgs, [], problems)
+    portal = Portal(orgs, [], problems, skipped=refused)
     if ORGS_FILE in sources:
         portal.skipped.add(ORGS_FILE)
     for source in sources:
@@ -96,6 +122,8 @@ def _load_registry(content_dir, sources, reserved, read) -> tuple[Orgs, list[Pro
 def _load_source(portal: Portal, source: str, read, config: PortalConfig, now: datetime) -> None:
     if source == ORGS_FILE:
         return
+    if _refuse(portal, source, config):
+        return
     top = source.split("/", 1)[0]
     in_system = "/" in source and top in portal.orgs.systems
     if not source.endswith(".md"):
@@ -106,6 +134,27 @@ def _load_source(portal: Portal, source: str, read, config: PortalConfig, now: d
         _load_post_source(portal, source, read, config, now)
     else:
         _check_page(portal, source, read, config)
+
+
+def _refuse(portal: Portal, source: str, config: PortalConfig) -> bool:
+    """Files that must never be published: unsafe names, and types off the allow-list
+    (an .html, .svg or .js file would run scripts with the site's own origin)."""
+    match = UNSAFE_NAME.search(source)
+    if match:
+        portal.problems.append(Problem(source, 0, f"文件名或文件夹名含有不允许的字符“{match.group().strip() or '空格'}”",
+                                       "文件名只用中文、字母、数字、- 和 _，不要用 < > : \" ' | ? * # % 等符号，也不要以空格开头或结尾"))
+    elif not source.endswith(".md") and _extension(source) not in config.attachment_types:
+        portal.problems.append(Problem(source, 0, f"文件类型“.{_extension(source)}”不允许发布",
+                                       f"删除该文件，或换成允许的类型：{'、'.join(config.attachment_types)}"))
+    else:
+        return False
+    portal.skipped.add(source)
+    return True
+
+
+def _extension(source: str) -> str:
+    name = source.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _load_post_source(portal: Portal, source: str, read, config: PortalConfig, now: datetime) -> None:
@@ -127,12 +176,33 @@ def _check_page(portal: Portal, source: str, read, config: PortalConfig) -> None
         portal.problems.append(Problem(source, 0, f"文件过大（{len(data) // 1024} KB）", "精简内容或拆分成多个页面"))
         portal.skipped.add(source)
         return
-    _, problem = decode(data, source)
+    text, problem = decode(data, source)
+    problem = problem or _page_meta_problem(source, text)
     if problem:
         portal.problems.append(problem)
         portal.skipped.add(source)
     else:
         portal.pages.append(source)
+
+
+def _page_meta_problem(source: str, text: str) -> Problem | None:
+    """The first problem of an ordinary page's front matter (YAML syntax, unknown keys)."""
+    parts = split_front_matter(text)
+    if parts.front is None or not parts.closed:
+        return None
+    try:
+        meta = load_yaml(parts.front, first_line=2)
+    except YamlError as err:
+        return Problem(source, err.line, err.message, "修正该行的 YAML 写法，含冒号或特殊符号的值请加引号")
+    if meta is None:
+        return None
+    if not isinstance(meta, LinedDict):
+        return Problem(source, 2, "头部信息必须是“键: 值”的形式", "参照投稿指南的示例改写")
+    for key in meta:
+        if key not in PAGE_KEYS:
+            return Problem(source, meta.line_of(key), f"页面头部信息中有未知的键“{key}”",
+                           f"删除它；页面只允许：{'、'.join(PAGE_KEYS)}")
+    return None
 
 
 def _drop_collisions(portal: Portal) -> None:
@@ -148,9 +218,10 @@ def _drop_collisions(portal: Portal) -> None:
 
 def _claim(portal: Portal, owner: dict[str, str], source: str) -> bool:
     url = page_url(source)
-    first = owner.get(url)
+    # Case and Unicode form are folded: Windows and macOS servers would merge such files.
+    first = owner.get(unicodedata.normalize("NFC", url).casefold())
     if first is None:
-        owner[url] = source
+        owner[unicodedata.normalize("NFC", url).casefold()] = source
         return True
     portal.problems.append(Problem(source, 0, f"与“{first}”生成同一个网址 /{url}，会互相覆盖",
                                    "改名其中一个文件（例如 a.md 与 a/index.md 只能保留一个）"))

@@ -10,6 +10,8 @@ from .problems import Problem
 from .yamltext import LinedDict, YamlError, load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
+# Names appear in titles, navigation and feeds: plain text on one line.
+NAME_UNSAFE = re.compile(r"[<>&\"`\x00-\x1f\x7f]")
 SYSTEM_KEYS = {"id", "name", "kind", "units"}
 UNIT_KEYS = {"id", "name", "level", "parent", "reviewers"}
 KINDS = {"vertical": "条管", "local": "块管"}
@@ -247,5 +249,9 @@ def _text(entry: LinedDict, key: str, path: str, problems: list[Problem]) -> str
     value = entry.get(key)
     if value is None:
         problems.append(Problem(path, entry.line, f"缺少 {key}", f"写上 {key}: 中文名称"))
+        return None
+    if not isinstance(value, (str, int, float)) or NAME_UNSAFE.search(str(value).strip()) or not str(value).strip():
+        problems.append(Problem(path, entry.line_of(key), f"{key}“{str(value)[:40]}”不是一行纯文字",
+                                f"{key} 只写中文名称，不含 < > & \" 等符号、换行或控制字符"))
         return None
     return str(value).strip()

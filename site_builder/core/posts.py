@@ -165,9 +165,10 @@ class _Checker:
         if value is None:
             self.fail("title", "缺少 title（标题）", "在头部信息中加一行 title: 文章标题")
             return None
-        if not isinstance(value, str):
-            value = str(value)
-        value = value.strip()
+        if isinstance(value, (list, dict, bool)):
+            self.fail("title", "标题必须是一行文字", "写成 title: 文章标题（含冒号等符号时加引号）")
+            return None
+        value = str(value).strip()
         if not value:
             self.fail("title", "标题为空", "写上文章标题")
         elif "\n" in value:
@@ -199,7 +200,7 @@ class _Checker:
         if value is None:
             self.fail("type", "缺少 type（栏目）", f"加一行 type: 栏目，可选：{_choices(self.config.columns)}")
             return None
-        if value not in self.config.columns:
+        if not isinstance(value, str) or value not in self.config.columns:
             self.fail("type", f"栏目“{value}”不存在", f"type 可选：{_choices(self.config.columns)}")
             return None
         return value
@@ -208,7 +209,7 @@ class _Checker:
         value = self.meta.get("category")
         if value is None:
             return None
-        if value not in self.config.categories:
+        if not isinstance(value, str) or value not in self.config.categories:
             self.fail("category", f"分类“{value}”不存在", f"category 可选：{_choices(self.config.categories)}")
             return None
         return value

@@ -37,13 +37,24 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_ID = re.compile(r'<[a-z][a-z0-9]*\s[^>]*?\bid="([^"]*)"')
+# Characters XML 1.0 forbids (feeds must stay well-formed) and other invisible controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 SUMMARY_LENGTH = 140
+# Ids the post page adds around the body (pages/post.py), which links may target.
+PAGE_IDS = frozenset({"portal-answer"})
 
 
 def sanitize(fragment: str) -> str:
-    """Keep only markup that is safe in a post (no scripts, styles, frames, events)."""
-    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer", strip_comments=True)
+    """Keep only markup that is safe in a post (no scripts, styles, frames, events, control characters)."""
+    clean = nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer", strip_comments=True)
+    return strip_controls(clean)
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters (tab and newline kept)."""
+    return _CONTROL.sub("", text)
 
 
 @dataclass
@@ -66,6 +77,8 @@ class Rendered:
     summary: str = ""
     problems: list[Problem] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)  # files the post links to
+    anchors: frozenset = frozenset()  # ids present in the body
+    anchor_links: list = field(default_factory=list)  # (target source, fragment, line) of `#…` links
 
 
 class _LinkRewriter(Treeprocessor):
@@ -91,9 +104,12 @@ class _LinkState:
         self.problems: list[Problem] = []
         self.image: str | None = None
         self.assets: list[str] = []
+        self.anchor_links: list[tuple[str, str, int]] = []
 
     def resolve(self, url: str, image: bool) -> str:
         parts = urlsplit(url)
+        if not image and not parts.scheme and not parts.netloc and not parts.path and parts.fragment:
+            self.anchor_links.append((self.source, unquote(parts.fragment), self.line_of(url)))
         if parts.scheme or parts.netloc or not parts.path or url.startswith("/"):
             return url
         target = posixpath.normpath(posixpath.join(self.base, unquote(parts.path)))
@@ -109,6 +125,9 @@ class _LinkState:
         if target not in self.context.markdown_sources:
             self.report(url, f"链接的文章“{target}”不存在", "检查文件名和相对路径（相对于本文所在文件夹）")
             return url
+        fragment = urlsplit(url).fragment
+        if fragment:
+            self.anchor_links.append((target, unquote(fragment), self.line_of(url)))
         return self.relative(page_url(target).rstrip("/") or ".") + "/"
 
     def asset_link(self, url: str, target: str, image: bool) -> str:
@@ -162,7 +181,25 @@ class MarkdownRenderer:
             state, self.state = self.state, None
         clean = sanitize(raw)
         toc = list(getattr(self.md, "toc_tokens", []))
-        return Rendered(clean, toc, state.image, summary or first_paragraph(clean), state.problems, state.assets)
+        anchors = frozenset(html.unescape(m) for m in _ID.findall(clean))
+        return Rendered(clean, toc, state.image, summary or first_paragraph(clean), state.problems, state.assets,
+                        anchors, state.anchor_links)
+
+
+def check_anchors(rendered: dict[str, Rendered]) -> None:
+    """Add a problem to every post whose `#anchor` link names a heading (or id) that its
+    target post does not have. Links to posts that were not rendered (ordinary pages,
+    partial checks) are left to MkDocs' own anchor validation."""
+    for source, result in sorted(rendered.items()):
+        for target, fragment, line in result.anchor_links:
+            other = rendered.get(target)
+            if other is None or fragment in other.anchors or fragment in PAGE_IDS:
+                continue
+            where = "本文" if target == source else f"文章“{target}”"
+            known = "、".join(sorted(other.anchors)[:10]) or "（没有小标题）"
+            result.problems.append(Problem(
+                source, line, f"锚点“#{fragment}”在{where}中不存在",
+                f"检查小标题的写法；可用的锚点有：{known}"))
 
 
 def first_paragraph(fragment: str) -> str:

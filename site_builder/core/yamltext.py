@@ -86,7 +86,7 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = (mark.line + 1) if mark else 1
-        raise YamlError(_explain(err), line + first_line - 1) from None
+        raise YamlError(_explain(err, text.split("\n")[line - 1: line]), line + first_line - 1) from None
     except yaml.YAMLError as err:
         raise YamlError(f"YAML 格式错误：{err}", first_line) from None
     if first_line != 1:
@@ -105,14 +105,22 @@ def _shift_lines(data: Any, offset: int) -> None:
             _shift_lines(value, offset)
 
 
-def _explain(err: yaml.MarkedYAMLError) -> str:
+def _explain(err: yaml.MarkedYAMLError, lines: list[str] = ()) -> str:
     problem = err.problem or ""
+    if "cannot start any token" in problem and any("\t" in line for line in lines):
+        return "YAML 格式错误：不能用 Tab 缩进，请改用空格"
     if "mapping values are not allowed" in problem:
         return "YAML 格式错误：值里含有“: ”（冒号加空格），需要给整个值加引号"
     if "found character '\\t'" in problem:
         return "YAML 格式错误：不能用 Tab 缩进，请改用空格"
     if "could not find expected ':'" in problem or "expected <block end>" in problem:
         return "YAML 格式错误：缩进不一致或缺少冒号"
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        return "YAML 格式错误：方括号 [ ] 或花括号 { } 没有配对；普通文字以 [ 或 { 开头时请给整个值加引号"
+    if "could not determine a constructor" in problem:
+        return "YAML 格式错误：不支持以 ! 开头的 YAML 标记，请删除它或给整个值加引号"
+    if "unexpected end of stream" in problem:
+        return "YAML 格式错误：引号没有闭合（值以引号开始，就必须以同样的引号结束）"
     if "found undefined alias" in problem or "found unhashable" in problem:
         return "YAML 格式错误：含有 YAML 特殊符号（* & ! { [），请给值加引号"
     return f"YAML 格式错误：{problem or err.context or '无法解析'}"
