@@ -30,6 +30,7 @@ from site_builder.engine import MarkdownSettings, PortalBuild
 TZ = ZoneInfo("Asia/Shanghai")
 BASE = "http://127.0.0.1:8000/"  # site_url of the default configuration
 CUSTOM_BASE = "https://dj.example.gov.cn/portal/"
+DEFAULT_CONFIG = str(Path(feeds.__file__).with_name("default_mkdocs.yml"))
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
@@ -86,7 +87,7 @@ def write_fixture(tree: PortalTree) -> None:
 
 def custom_config(root: Path) -> Path:
     """The packaged mkdocs.yml with feed_length 3, summaries only and a site under a sub-path."""
-    text = Path(feeds.__file__).with_name("default_mkdocs.yml").read_text(encoding="utf-8")
+    text = Path(DEFAULT_CONFIG).read_text(encoding="utf-8")
     assert "feed_length: 20" in text and "site_url: http://127.0.0.1:8000/" in text
     text = text.replace("feed_length: 20", "feed_length: 3\n      feed_full_content: false")
     text = text.replace("site_url: http://127.0.0.1:8000/", f"site_url: {CUSTOM_BASE}")
@@ -116,7 +117,8 @@ def expected(unit_keys: list[str], limit: int) -> list[str]:
 def default_site(tmp_path_factory) -> Path:
     tree = PortalTree(tmp_path_factory.mktemp("feeds-default"))
     write_fixture(tree)
-    ok, site = build(tree, strict=True, config=str(Path(feeds.__file__).with_name("default_mkdocs.yml")))
+    ok, site = build(tree, strict=True, config=DEFAULT_CONFIG,
+                     cache_dir=tree.root / "cache")
     assert ok
     return site
 
@@ -126,7 +128,7 @@ def custom_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("feeds-custom")
     tree = PortalTree(root)
     write_fixture(tree)
-    ok, site = build(tree, strict=True, config=str(custom_config(root)))
+    ok, site = build(tree, strict=True, config=str(custom_config(root)), cache_dir=root / "cache")
     assert ok
     return site
 
@@ -443,12 +445,14 @@ def test_feeds_page_links_every_feed_and_opml(default_site):
 def test_entry_ids_survive_a_new_post_and_an_edit(tmp_path):
     tree = PortalTree(tmp_path)
     write_fixture(tree)
-    ok, first = build(tree, site=tmp_path / "first", strict=True)
+    ok, first = build(tree, site=tmp_path / "first", strict=True, config=DEFAULT_CONFIG,
+                       cache_dir=tmp_path / "cache")
     assert ok
     before = {e.link: e.id for e in parse(first / "tax/np/subtree-atom.xml").entries}
     tree.post("tax/np-wys/2026/new.md", "新增的文章", "2026-11-20", "news", "新文章正文。")
     tree.post("tax/np/2026/b1.md", "改过标题的文章", "2026-03-05", "news", "改过的正文。")
-    ok, second = build(tree, site=tmp_path / "second", strict=True)
+    ok, second = build(tree, site=tmp_path / "second", strict=True, config=DEFAULT_CONFIG,
+                       cache_dir=tmp_path / "cache")
     assert ok
     after = {e.link: e.id for e in parse(second / "tax/np/subtree-atom.xml").entries}
     new_link = post_link(BASE, "tax/np-wys/2026/new.md")
@@ -463,7 +467,7 @@ def test_control_characters_in_a_built_portal(tmp_path):
     tree = PortalTree(tmp_path)
     tree.post("tax/np/2026/ok.md", "正常文章", "2026-05-01", "news", "正文\x0b含有控制字符。")
     tree.write("tax/np/2026/bad.md", '---\ntitle: "坏\\x01标题"\ndate: 2026-05-02\ntype: news\n---\n\n正文。\n')
-    ok, site = build(tree)
+    ok, site = build(tree, config=DEFAULT_CONFIG, cache_dir=tmp_path / "cache")
     assert ok
     for path in feed_files(site):
         etree.parse(str(path))
