@@ -1,0 +1,353 @@
+"""Hostile input: every bad file is refused with its one problem (file, line, message),
+every good post is still published, and nothing unsafe reaches the built pages or feeds."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import feedparser
+import lxml.html
+import pytest
+from lxml import etree
+
+from portal_factory import FIXED_EPOCH, ORGS_YML, PortalTree, build, post_text
+from site_builder.config import PortalConfig
+from site_builder.core.orgs import load_orgs
+from site_builder.core.posts import load_post
+from site_builder.core.urls import page_url, reserved_ids
+
+DAY = "2026-03-01"
+CONFIG_DIR = Path(__file__).resolve().parent.parent
+MKDOCS_YML = CONFIG_DIR / "site_builder" / "default_mkdocs.yml"
+
+# Posts that must be published (source → title shown on the page).
+GOOD = {
+    "tax/np/good.md": "好文章",
+    "tax/np/xss-body.md": "正文里的脚本",
+    "tax/np/xss-front.md": "他说＂好＂",  # quotes in titles become full-width: the theme does not escape
+    "tax/np/xss-summary.md": "首段引号",
+    "tax/np/bom.md": "带BOM的文章",
+    "tax/np/title-no.md": "no",
+    "tax/np/control-body.md": "正文含控制字符",
+    "tax/np/anchor-ok.md": "正确的锚点",
+    "tax/np/a.md": "A文章",
+    "tax/np/Case.md": "大小写",
+    "radio/np-jo/ok.md": "另一个系统的文章",
+}
+
+# Bad files: source → (line, words the one problem must contain).
+BAD = {
+    "tax/np/gbk.md": (2, "不是 UTF-8 编码（看起来是 GBK/GB18030）"),
+    "tax/np/gb18030.md": (2, "GBK/GB18030"),
+    "tax/np/utf16.md": (1, "UTF-16"),
+    "tax/np/bad-yaml.md": (2, "需要给整个值加引号"),
+    "tax/np/tabs.md": (6, "Tab"),
+    "tax/np/duplicate-key.md": (3, "重复出现"),
+    "tax/np/feb30.md": (3, "不是有效日期"),
+    "tax/np/slug.md": (5, "不允许的键“slug”"),
+    "tax/np/unknown-key.md": (5, "未知的键“color”"),
+    "tax/np/markup-tag.md": (5, "标签“\"><b>”不合适"),
+    "tax/np/empty.md": (1, "文件是空的"),
+    "tax/np/huge.md": (0, "文件过大"),
+    "tax/np/control-title.md": (2, "控制字符"),
+    "tax/np/traversal-link.md": (7, "内容目录之外"),
+    "tax/np/traversal-image.md": (7, "内容目录之外"),
+    "tax/np/broken-link.md": (7, "不存在"),
+    "tax/np/anchor-other.md": (7, "锚点“#missing”在文章“tax/np/good.md”中不存在"),
+    "tax/np/anchor-self.md": (7, "锚点“#nope”在本文中不存在"),
+    "tax/np/index.md": (0, "与自动生成的列表页冲突"),
+    "tax/np/a/index.md": (0, "生成同一个网址"),
+    "tax/np/case.md": (0, "生成同一个网址"),
+    "tax/np/evil.html": (0, "文件类型“.html”不允许发布"),
+    "tax/np/a#b.md": (0, "不允许的字符"),
+    "tax/np/link.md": (0, "符号链接"),
+    "tax/zz/post.md": (0, "单位文件夹“zz”不在 orgs.yml"),
+    "tax/readme.md": (0, "系统文件夹下只能放单位文件夹"),
+    "guide/evil.svg": (0, "文件类型“.svg”不允许发布"),
+    "guide/linked": (0, "符号链接文件夹"),
+    "guide/bad-yaml.md": (2, "需要给整个值加引号"),
+    "guide/template.md": (2, "未知的键“template”"),
+}
+
+XSS_BODY = """\
+<script>alert('body-script')</script>
+
+<img src=x onerror="alert('onerror')">
+
+[点我](javascript:alert('js-link'))
+
+<iframe src="https://evil.example/"></iframe>
+
+<svg onload="alert('svg')"><circle r="5"/></svg>
+
+<math><mi xlink:href="javascript:alert('math')">x</mi></math>
+
+<style>body { display: none }</style>
+
+<a href="https://example.org/">外部链接</a>
+
+<div onclick="alert('click')" style="color:red">样式与事件</div>
+"""
+
+
+def write_fixtures(tree: PortalTree, outside: Path) -> None:
+    """The hostile fixture set, next to the good posts."""
+    tree.post("tax/np/good.md", "好文章", DAY, body="第一段。\n\n## 小节\n\n内容。")
+    tree.post("tax/np/xss-body.md", "正文里的脚本", DAY, body=XSS_BODY)
+    tree.write("tax/np/xss-front.md", "---\ntitle: '他说\"好\"'\ndate: 2026-03-01\ntype: news\n"
+                                      "summary: '\"><script>alert(\"summary\")</script>'\n"
+                                      "author: '<img src=x onerror=alert(\"author\")>'\n---\n\n正文。\n")
+    tree.post("tax/np/xss-summary.md", "首段引号", DAY, body='首段 "><img src=x onerror=alert("first")> 完。')
+    tree.write("tax/np/bom.md", b"\xef\xbb\xbf" + post_text("带BOM的文章", DAY).encode("utf-8"))
+    tree.write("tax/np/title-no.md", "---\ntitle: no\ndate: 2026-03-01\ntype: news\n---\n\n挪威问题。\n")
+    tree.post("tax/np/control-body.md", "正文含控制字符", DAY, body="甲\x01乙\x0b丙\x1f丁\x7f戊 正文。")
+    tree.post("tax/np/anchor-ok.md", "正确的锚点", DAY, body="[去小节](good.md#小节)\n\n[本节](#本节)\n\n## 本节\n\n文字。")
+    tree.post("tax/np/a.md", "A文章", DAY)
+    tree.post("tax/np/Case.md", "大小写", DAY)
+    tree.post("radio/np-jo/ok.md", "另一个系统的文章", DAY)
+
+    tree.write("tax/np/gbk.md", post_text("简体中文的文章", DAY).encode("gbk"))
+    tree.write("tax/np/gb18030.md", post_text("生僻字𠀀的文章", DAY).encode("gb18030"))
+    tree.write("tax/np/utf16.md", post_text("宽字符的文章", DAY).encode("utf-16"))
+    tree.write("tax/np/bad-yaml.md", "---\ntitle: 冒号: 坏了\ndate: 2026-03-01\ntype: news\n---\n\n正文\n")
+    tree.write("tax/np/tabs.md", "---\ntitle: 制表符\ndate: 2026-03-01\ntype: news\ntags:\n\t- a\n---\n\n正文\n")
+    tree.write("tax/np/duplicate-key.md", "---\ntitle: 一\ntitle: 二\ndate: 2026-03-01\ntype: news\n---\n\n正文\n")
+    tree.write("tax/np/feb30.md", "---\ntitle: 二月三十日\ndate: 2026-02-30\ntype: news\n---\n\n正文\n")
+    tree.post("tax/np/slug.md", "越界", DAY, slug="../../../etc/passwd")
+    tree.post("tax/np/unknown-key.md", "多余的键", DAY, color="red")
+    tree.post("tax/np/markup-tag.md", "标签里的标记", DAY, tags="['\"><b>']")
+    tree.write("tax/np/empty.md", "")
+    tree.post("tax/np/huge.md", "超大文件", DAY, body="字" * 200_000)
+    tree.write("tax/np/control-title.md", '---\ntitle: "响铃\\a字符"\ndate: 2026-03-01\ntype: news\n---\n\n正文\n')
+    tree.post("tax/np/traversal-link.md", "链接越界", DAY, body="[密码](../../../../etc/passwd.md)")
+    tree.post("tax/np/traversal-image.md", "图片越界", DAY, body="![图](../../../../etc/secret.png)")
+    tree.post("tax/np/broken-link.md", "坏链接", DAY, body="[不存在](nothere.md)")
+    tree.post("tax/np/anchor-other.md", "别篇锚点", DAY, body="[去](good.md#missing)")
+    tree.post("tax/np/anchor-self.md", "本篇锚点", DAY, body="[去](#nope)")
+    tree.post("tax/np/index.md", "占用单位页", DAY)
+    tree.post("tax/np/a/index.md", "A目录", DAY)
+    tree.post("tax/np/case.md", "小写", DAY)
+    tree.write("tax/np/evil.html", "<script>alert('html-file')</script>")
+    tree.post("tax/np/a#b.md", "井号", DAY)
+    os.symlink("/etc/passwd", tree.content / "tax/np/link.md")
+    tree.post("tax/zz/post.md", "未知单位", DAY)
+    tree.post("tax/readme.md", "系统目录下的文件", DAY)
+
+    tree.write("guide/index.md", "---\ntitle: 投稿指南\ndescription: '\"><script>alert(\"description\")</script>'\n---\n\n"
+                                 "# 投稿指南\n\n<script>alert('page-script')</script>\n\n<img src=x onerror=\"alert('page-img')\">\n")
+    tree.write("guide/heading.md", "# &lt;/title&gt;&lt;script&gt;alert('heading')&lt;/script&gt;\n\n正文\n")
+    tree.write("guide/evil.svg", "<svg xmlns='http://www.w3.org/2000/svg' onload=\"alert('svg-file')\"/>")
+    outside.mkdir(exist_ok=True)
+    (outside / "leak.md").write_text("# 目录外的文件\n", encoding="utf-8")
+    os.symlink(outside, tree.content / "guide/linked")
+    tree.write("guide/bad-yaml.md", "---\ntitle: 冒号: 坏了\n---\n\n正文\n")
+    tree.write("guide/template.md", "---\ntemplate: evil.html\n---\n\n正文\n")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """The hostile tree built leniently, and its problems as `portal check` reports them."""
+    root = tmp_path_factory.mktemp("hostile")
+    tree = PortalTree(root)
+    write_fixtures(tree, root / "outside")
+    ok, site = build(tree)
+    from site_builder.sitebuild import check
+
+    problems = check(str(tree.content)).problems
+    return tree, ok, site, problems
+
+
+def page(site: Path, source: str) -> Path:
+    return site / page_url(source) / "index.html"
+
+
+def test_lenient_build_succeeds(hostile):
+    _, ok, site, _ = hostile
+    assert ok and (site / "index.html").is_file()
+
+
+@pytest.mark.parametrize("source", sorted(BAD))
+def test_each_bad_file_gets_its_one_problem(hostile, source):
+    _, _, _, problems = hostile
+    line, words = BAD[source]
+    own = [p for p in problems if p.path == source]
+    assert len(own) == 1, own
+    assert words in own[0].message
+    assert own[0].line == line
+    assert own[0].fix  # every problem says how to fix it
+
+
+def test_no_problem_for_good_posts(hostile):
+    _, _, _, problems = hostile
+    assert not [p for p in problems if p.path in GOOD]
+    assert {p.path for p in problems} == set(BAD)
+
+
+@pytest.mark.parametrize("source", sorted(GOOD))
+def test_every_good_post_is_published(hostile, source):
+    _, _, site, _ = hostile
+    doc = lxml.html.parse(str(page(site, source)))
+    assert GOOD[source] in doc.findtext(".//title")
+
+
+@pytest.mark.parametrize("source", [s for s in BAD if s.endswith(".md") and s != "tax/np/index.md"])
+def test_bad_posts_are_not_published(hostile, source):
+    _, _, site, _ = hostile
+    if source in ("tax/np/a/index.md", "tax/np/case.md"):  # the URL belongs to the first file
+        return
+    assert not page(site, source).exists()
+
+
+def test_refused_files_are_not_copied(hostile):
+    _, _, site, _ = hostile
+    for path in ("tax/np/evil.html", "guide/evil.svg", "guide/linked", "tax/np/link", "guide/linked/leak"):
+        assert not (site / path).exists(), path
+    assert "root:" not in "".join(p.read_text(errors="replace") for p in site.rglob("*.html"))
+
+
+def test_collision_keeps_the_first_file(hostile):
+    _, _, site, _ = hostile
+    assert "A文章" in lxml.html.parse(str(site / "tax/np/a/index.html")).findtext(".//title")
+    unit_page = lxml.html.parse(str(site / "tax/np/index.html")).findtext(".//title")
+    assert "占用单位页" not in unit_page
+
+
+def test_title_no_stays_text(hostile):
+    _, _, site, _ = hostile
+    doc = lxml.html.parse(str(page(site, "tax/np/title-no.md")))
+    assert doc.findtext(".//title").startswith("no ")
+
+
+def _scripts_and_events(doc) -> tuple[list[str], list[str]]:
+    """Script bodies and event-handler / javascript: attributes of a parsed page."""
+    scripts = [s.text or "" for s in doc.iter("script")]
+    bad_attrs = [f"{el.tag} {name}={value}" for el in doc.iter() if isinstance(el.tag, str)
+                 for name, value in el.attrib.items()
+                 if name.lower().startswith("on") or value.strip().lower().startswith("javascript:")]
+    return scripts, bad_attrs
+
+
+@pytest.mark.parametrize("source", ["tax/np/xss-body.md", "tax/np/xss-front.md", "tax/np/xss-summary.md",
+                                    "guide/index.md", "guide/heading.md", "tax/np/index.md", "index.md"])
+def test_no_script_or_handler_reaches_the_page(hostile, source):
+    _, _, site, _ = hostile
+    doc = lxml.html.parse(str(page(site, source)))
+    scripts, bad_attrs = _scripts_and_events(doc)
+    assert not [s for s in scripts if "alert" in s]
+    assert bad_attrs == []
+    for tag in ("iframe", "svg", "math", "style", "object", "embed"):
+        body = doc.find(".//article")
+        assert body is None or not list(body.iter(tag)) or tag == "svg" and _only_theme_svgs(body)
+
+
+def _only_theme_svgs(article) -> bool:
+    """Material draws its own icons as inline SVG outside the post body."""
+    return not article.xpath(".//div[contains(@class,'portal-body')]//svg")
+
+
+def test_post_body_keeps_safe_markup(hostile):
+    _, _, site, _ = hostile
+    doc = lxml.html.parse(str(page(site, "tax/np/xss-body.md")))
+    body = doc.xpath("//div[contains(@class,'portal-body')]")[0]
+    links = {a.text: a for a in body.iter("a")}
+    assert links["外部链接"].get("href") == "https://example.org/"
+    assert "noopener" in links["外部链接"].get("rel")
+    assert links["点我"].get("href") is None
+    assert not body.xpath(".//*[@style]")
+    assert "样式与事件" in body.text_content()
+
+
+def test_front_matter_cannot_break_out_of_meta(hostile):
+    _, _, site, _ = hostile
+    expected = {"tax/np/xss-front.md": "＂＞＜script＞alert(＂summary＂)＜/script＞",
+                "tax/np/xss-summary.md": "首段 ＂＞",
+                "guide/index.md": "＂＞＜script＞alert(＂description＂)＜/script＞"}
+    for source, description in expected.items():
+        raw = page(site, source).read_text(encoding="utf-8")
+        head = lxml.html.fromstring(raw).find("head")
+        scripts, bad_attrs = _scripts_and_events(head)
+        assert not [s for s in scripts if "alert" in s] and bad_attrs == [], source
+        [content] = [m.get("content") for m in head.iter("meta") if m.get("name") == "description"]
+        assert content.startswith(description) and not set('<>"') & set(content)
+        assert head.findtext("title").count("<") == 0
+        assert raw[: raw.index("</head>")].count("</title>") == 1
+
+
+def test_heading_title_cannot_close_the_title_tag(hostile):
+    _, _, site, _ = hostile
+    raw = page(site, "guide/heading.md").read_text(encoding="utf-8")
+    head = raw[: raw.index("</head>")]
+    assert head.count("</title>") == 1
+    assert "alert('heading')" not in "".join(s.text or "" for s in lxml.html.fromstring(raw).iter("script"))
+
+
+def test_author_and_tags_are_text(hostile):
+    _, _, site, _ = hostile
+    doc = lxml.html.parse(str(page(site, "tax/np/xss-front.md")))
+    meta = doc.xpath("//div[contains(@class,'portal-post-meta')]")[0]
+    assert "<img src=x onerror" in meta.text_content()  # shown as text
+    assert not meta.xpath(".//img")
+
+
+def test_control_characters_removed_from_pages_and_feeds(hostile):
+    _, _, site, _ = hostile
+    control = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+    html = page(site, "tax/np/control-body.md").read_text(encoding="utf-8")
+    assert not control.search(html)
+    assert "甲乙丙丁戊" in html
+    feeds = [p for p in site.rglob("*.xml") if p.name != "sitemap.xml"]
+    assert feeds, "the build writes feeds"
+    for feed in feeds:
+        etree.parse(str(feed))  # well-formed XML, or this raises
+        parsed = feedparser.parse(str(feed))
+        assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
+        assert not control.search(feed.read_text(encoding="utf-8"))
+
+
+def test_max_post_size_is_configurable(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(MKDOCS_YML.read_text(encoding="utf-8").replace(
+        "      page_size: 20\n", "      page_size: 20\n      max_post_kb: 2\n"), encoding="utf-8")
+    tree = PortalTree(tmp_path / "t")
+    tree.post("tax/np/small.md", "小文章", DAY, body="字" * 100)
+    tree.post("tax/np/big.md", "大文章", DAY, body="字" * 1000)
+    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    from site_builder.sitebuild import check
+
+    problems = check(str(tree.content), str(config)).problems
+    assert [(p.path, "上限 2 KB" in p.message) for p in problems] == [("tax/np/big.md", True)]
+
+
+@pytest.mark.parametrize("system_id", ["qa", "stats", "feeds", "search", "tag", "assets", "news"])
+def test_reserved_system_ids_are_refused(system_id):
+    text = ORGS_YML.replace("  - id: radio\n", f"  - id: {system_id}\n")
+    orgs, problems = load_orgs(text, "orgs.yml", reserved_ids({"news": "工作动态", "qa": "有问必答"}))
+    assert system_id not in orgs.systems
+    mine = [p for p in problems if f"系统 id“{system_id}”与网站保留路径冲突" in p.message]
+    assert len(mine) == 1 and mine[0].line == text.splitlines().index(f"  - id: {system_id}") + 1
+
+
+def test_unit_names_must_be_plain_text():
+    text = ORGS_YML.replace("name: 南平市税务局", 'name: "<img src=x onerror=alert(1)>"')
+    orgs, problems = load_orgs(text)
+    assert [p.line for p in problems] == [text.splitlines().index('        name: "<img src=x onerror=alert(1)>"') + 1]
+    assert "<" not in orgs.unit("tax/np").name
+
+
+def test_ordinary_post_loader_refuses_markup_titles():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    orgs, _ = load_orgs(ORGS_YML)
+    now = datetime(2026, 11, 25, tzinfo=ZoneInfo("Asia/Shanghai"))
+    data = post_text("<script>alert(1)</script>", DAY).encode("utf-8")
+    result = load_post("tax/np/x.md", data, orgs, PortalConfig(), now)
+    assert result.post is None and [p.line for p in result.problems] == [2]
+
+
+def test_strict_build_refuses_the_hostile_tree(hostile, tmp_path):
+    tree, _, _, _ = hostile
+    ok, site = build(tree, tmp_path / "strict-site", strict=True)
+    assert not ok and not site.exists()
