@@ -98,6 +98,6 @@ def build(tree: PortalTree, site: Path | None = None, strict: bool = False, conf
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     site = site or tree.root / "site"
-    ok = build_site(str(tree.content), str(site), strict=strict, path=config,
-                    cache_dir=str(cache_dir) if cache_dir else None)
+    cache_dir = cache_dir or tree.root / ".cache"  # never the repository's own cache
+    ok = build_site(str(tree.content), str(site), strict=strict, path=config, cache_dir=str(cache_dir))
     return ok, site
