@@ -55,6 +55,7 @@ BAD = {
     "tax/np/traversal-link.md": (7, "内容目录之外"),
     "tax/np/traversal-image.md": (7, "内容目录之外"),
     "tax/np/broken-link.md": (7, "不存在"),
+    "tax/np/remote-image.md": (7, "不能引用其他网站的图片"),
     "tax/np/anchor-other.md": (7, "锚点“#missing”在文章“tax/np/good.md”中不存在"),
     "tax/np/anchor-self.md": (7, "锚点“#nope”在本文中不存在"),
     "tax/np/index.md": (0, "与自动生成的列表页冲突"),
@@ -124,6 +125,7 @@ def write_fixtures(tree: PortalTree, outside: Path) -> None:
     tree.post("tax/np/traversal-link.md", "链接越界", DAY, body="[密码](../../../../etc/passwd.md)")
     tree.post("tax/np/traversal-image.md", "图片越界", DAY, body="![图](../../../../etc/secret.png)")
     tree.post("tax/np/broken-link.md", "坏链接", DAY, body="[不存在](nothere.md)")
+    tree.post("tax/np/remote-image.md", "外部图片", DAY, body="![跟踪像素](https://evil.example/p.png)")
     tree.post("tax/np/anchor-other.md", "别篇锚点", DAY, body="[去](good.md#missing)")
     tree.post("tax/np/anchor-self.md", "本篇锚点", DAY, body="[去](#nope)")
     tree.post("tax/np/index.md", "占用单位页", DAY)

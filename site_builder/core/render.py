@@ -48,8 +48,22 @@ PAGE_IDS = frozenset({"portal-answer"})
 def sanitize(fragment: str) -> str:
     """Keep only markup that is safe in a post (no scripts, styles, frames, events, control characters)."""
     clean = nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer", strip_comments=True)
+                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer", strip_comments=True,
+                      attribute_filter=_local_images)
     return strip_controls(clean)
+
+
+def _local_images(tag: str, attribute: str, value: str) -> str | None:
+    """Images load from the site itself only: a page must not request another host."""
+    if tag == "img" and attribute == "src" and is_remote(value):
+        return None
+    return value
+
+
+def is_remote(url: str) -> bool:
+    """A URL naming a scheme or another host (`https://…`, `//host/…`, `data:…`)."""
+    parts = urlsplit(url.strip())
+    return bool(parts.scheme or parts.netloc) or url.strip().startswith("//")
 
 
 def strip_controls(text: str) -> str:
@@ -110,6 +124,10 @@ class _LinkState:
         parts = urlsplit(url)
         if not image and not parts.scheme and not parts.netloc and not parts.path and parts.fragment:
             self.anchor_links.append((self.source, unquote(parts.fragment), self.line_of(url)))
+        if image and is_remote(url):
+            self.report(url, "不能引用其他网站的图片（内网读者打不开，也会泄露访问记录）",
+                        "把图片下载下来放在文章旁边，用相对路径引用，例如 ![说明](photo.jpg)")
+            return url
         if parts.scheme or parts.netloc or not parts.path or url.startswith("/"):
             return url
         target = posixpath.normpath(posixpath.join(self.base, unquote(parts.path)))
