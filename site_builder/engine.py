@@ -10,12 +10,13 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from .cache import RenderCache, package_versions, recording, LookupLog, stable_repr, tree_digest
 from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
 from .core.posts import Post
 from .core.problems import Problem
-from .core.render import LinkContext, MarkdownRenderer, Rendered
+from .core.render import LinkContext, MarkdownRenderer, Rendered, check_anchors
 from .core.urls import page_url, reserved_ids
 from .core.views import Site, View, build_site
 from .pages.listing import PageContext
@@ -34,8 +35,11 @@ class MarkdownSettings:
 class PortalBuild:
     """Everything one build knows: posts, their HTML, the views, the problems."""
 
-    def __init__(self, content_dir: str, config: PortalConfig, markdown: MarkdownSettings):
+    def __init__(self, content_dir: str, config: PortalConfig, markdown: MarkdownSettings,
+                 cache_dir: str | None = None):
         self.content_dir, self.config, self.markdown = content_dir, config, markdown
+        self.cache_dir = cache_dir  # None: no cache (search.py reads it too)
+        self.cache_stats: dict[str, int] = {}
         self.now = reference_time(config.timezone)
         self.portal: Portal | None = None
         self.rendered: dict[str, Rendered] = {}
@@ -66,7 +70,8 @@ class PortalBuild:
         context = self.link_context()
         jobs = [(p.source, p.body, p.body_line, p.summary) for p in self.portal.posts
                 if only is None or p.source in only]
-        self.rendered = dict(zip((j[0] for j in jobs), render_all(jobs, context, self.markdown)))
+        self.rendered = dict(zip((j[0] for j in jobs), self.render_cached(jobs, context, prune=only is None)))
+        check_anchors(self.rendered)
         kept = []
         for post in self.portal.posts:
             result = self.rendered.get(post.source)
@@ -78,6 +83,29 @@ class PortalBuild:
                 post.summary = result.summary if result is not None else post.summary
                 kept.append(post)
         self.portal.posts = kept
+
+    def render_cache(self) -> RenderCache:
+        """The cache of rendered bodies; its key covers the renderer's code and settings."""
+        settings = (package_versions("site-builder", "markdown", "pymdown-extensions", "nh3"),
+                    tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
+                    stable_repr(self.markdown.extensions), stable_repr(sorted(self.markdown.configs.items())),
+                    self.config.attachment_types, self.config.max_attachment_bytes)
+        return RenderCache(self.cache_dir, stable_repr(settings))
+
+    def render_cached(self, jobs: list[tuple], context: LinkContext, prune: bool = True) -> list[Rendered]:
+        """Rendered bodies of `jobs`, from the cache where the post and its link targets are unchanged."""
+        cache = self.render_cache()
+        keys = [cache.key(*job) for job in jobs]
+        results = [cache.get(key, context) for key in keys]
+        misses = [i for i, result in enumerate(results) if result is None]
+        fresh = render_all([jobs[i] for i in misses], context, self.markdown,
+                           [keys[i] for i in misses], cache if cache.store.enabled else None)
+        for index, result in zip(misses, fresh):
+            results[index] = result
+        self.cache_stats = {"posts rendered": len(misses), "posts from cache": len(jobs) - len(misses)}
+        if prune:
+            cache.prune_unless(set(keys))
+        return results
 
     def drop_view_collisions(self) -> None:
         """A post or page whose URL is a generated listing loses to the listing."""
@@ -96,8 +124,12 @@ class PortalBuild:
         self.views = {v.src_uri: v for v in self.site.views}
 
     def page_context(self) -> PageContext:
-        images = {s: r.image for s, r in self.rendered.items() if r.image}
-        return PageContext(self.portal.orgs, self.config, self.site, self.now, images)
+        """What every page fragment needs (made once per build: pages ask for it thousands of times)."""
+        made = getattr(self, "_page_context", None)
+        if made is None or made.site is not self.site:
+            images = {s: r.image for s, r in self.rendered.items() if r.image}
+            made = self._page_context = PageContext(self.portal.orgs, self.config, self.site, self.now, images)
+        return made
 
     def post(self, source: str) -> Post | None:
         return self._posts().get(source)
@@ -111,28 +143,43 @@ class PortalBuild:
 _WORKER: dict = {}
 
 
-def _init_worker(markdown: MarkdownSettings, context: LinkContext) -> None:
+def _init_worker(markdown: MarkdownSettings, context: LinkContext, cache: RenderCache | None = None) -> None:
     _WORKER["renderer"] = MarkdownRenderer(markdown.extensions, markdown.configs)
-    _WORKER["context"] = context
+    _WORKER["log"] = LookupLog()
+    _WORKER["context"] = recording(context, _WORKER["log"]) if cache else context
+    _WORKER["cache"] = cache
 
 
 def _render_chunk(jobs: list[tuple]) -> list[Rendered]:
-    renderer, context = _WORKER["renderer"], _WORKER["context"]
-    return [renderer.render(source, body, line, context, summary) for source, body, line, summary in jobs]
+    """Render (key, (source, body, line, summary)) jobs; store each result when caching."""
+    renderer, context, cache, log = _WORKER["renderer"], _WORKER["context"], _WORKER["cache"], _WORKER["log"]
+    results = []
+    for key, (source, body, line, summary) in jobs:
+        log.take()
+        result = renderer.render(source, body, line, context, summary)
+        if cache is not None:
+            cache.put(key, result, log.take())
+        results.append(result)
+    return results
 
 
-def render_all(jobs: list[tuple], context: LinkContext, markdown: MarkdownSettings) -> list[Rendered]:
-    """Render (source, body, body_line, summary) jobs, in order."""
+def render_all(jobs: list[tuple], context: LinkContext, markdown: MarkdownSettings,
+               keys: list[str] | None = None, cache: RenderCache | None = None) -> list[Rendered]:
+    """Render (source, body, body_line, summary) jobs, in order (in a process pool when
+    there are many); with a cache, each result is stored under its key as it is made."""
+    if not jobs:
+        return []
+    paired = list(zip(keys or [""] * len(jobs), jobs))
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) < POOL_THRESHOLD or workers < 2:
-        _init_worker(markdown, context)
-        return _render_chunk(jobs)
+        _init_worker(markdown, context, cache)
+        return _render_chunk(paired)
     size = max(20, len(jobs) // (workers * 8))
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    chunks = [paired[i:i + size] for i in range(0, len(paired), size)]
     import multiprocessing
 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init_worker, initargs=(markdown, context)) as pool:
+                             initializer=_init_worker, initargs=(markdown, context, cache)) as pool:
         return [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from html import unescape
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -18,11 +19,12 @@ from mkdocs.structure.toc import get_toc
 
 from . import navigation
 from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, PortalConfig, ScoreWeights
-from .core.render import sanitize
+from .core.render import sanitize, strip_controls
 from .engine import MarkdownSettings, PortalBuild, extra_pages, write_outputs
 from .pages.links import href
 from .pages.listing import render_view
 from .pages.post import post_footer, post_header
+from .page_writer import PageParts, PageWriter, PortalPageFile, write_sitemap
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = os.path.join(os.path.dirname(__file__), "theme")
@@ -72,6 +74,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.is_serve = False
         self.build: PortalBuild | None = None
         self.extras: dict = {}
+        self.own: list = []  # PortalPageFile of every page the portal writes itself
+        self.parts: dict[str, PageParts] = {}  # parts of pages MkDocs renders, between two hooks
+        self.writer: PageWriter | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         """Remember whether this is `serve` (drafts are shown in previews)."""
@@ -85,7 +90,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         config.theme["font"] = False  # never load Google Fonts: intranets have no internet
         settings = portal_config(self.config, config.site_url, config.site_name, self.is_serve)
         markdown = MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs))
-        self.build = PortalBuild(config.docs_dir, settings, markdown)
+        self.build = PortalBuild(config.docs_dir, settings, markdown, self.config.cache_dir or None)
         return config
 
     @event_priority(100)
@@ -103,7 +108,25 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         for src_uri in [*self.build.views, *self.extras]:
             self._add_generated(files, config, src_uri)
         config.nav = navigation.build_nav(self.build, list(self.extras.values()))
+        self.feed_index = {f.key: f for f in self.build.site.feeds}
+        self._take_own_pages(files, config)
         return files
+
+    def _take_own_pages(self, files: Files, config) -> None:
+        """Posts and listings the navigation does not name are written by the portal itself
+        (page_writer): MkDocs keeps them only so that links to them resolve."""
+        in_nav = set(_nav_sources(config.nav))
+        generated = [uri for uri in [*self.build.views, *self.extras] if uri != "index.md"]
+        self.own = []
+        for uri in [p.source for p in self.build.portal.posts] + generated:
+            if uri in in_nav:
+                continue
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                files.remove(existing)
+            own = PortalPageFile.generated(config, uri, content="")
+            files.append(own)
+            self.own.append(own)
 
     def _add_generated(self, files: Files, config, src_uri: str) -> None:
         existing = files.get_file_from_path(src_uri)
@@ -122,50 +145,116 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_page_markdown(self, markdown, *, page, config, files):
         """Give posts and generated pages their metadata; keep ordinary pages' metadata plain."""
-        uri = page.file.src_uri
-        post = self.build.post(uri)
-        if post:
-            page.meta = {"title": post.title, "description": post.summary or ""}
-        elif uri in self.extras:
-            page.meta = {"title": self.extras[uri].title}
-        elif uri in self.build.views and uri != "index.md":
-            page.meta = {"title": self.build.views[uri].title}
+        parts = self.page_parts(page.file.src_uri)
+        if parts is not None:
+            self.parts[page.file.src_uri] = parts
+            page.meta = dict(parts.meta)
         else:
             page.meta = _plain_meta(page.meta)
         return markdown
+
+    def page_parts(self, uri: str) -> PageParts | None:
+        """Metadata, body, table of contents and head feeds of a post or generated page
+        (None for ordinary pages and the home page, which keep their own text)."""
+        ctx = self.build.page_context()
+        post = self.build.post(uri)
+        if post:
+            rendered = self.build.rendered[uri]
+            body = (post_header(ctx, post) + f'<div class="portal-body" data-pagefind-body>{rendered.html}</div>'
+                    + post_footer(ctx, post))
+            return PageParts(_plain_meta({"title": post.title, "description": post.summary or ""}), body,
+                             rendered.toc, _feed_links(post.url, self._post_feeds(post)))
+        if uri in self.extras:
+            extra = self.extras[uri]
+            return PageParts(_plain_meta({"title": extra.title}), extra.render(), [], _feed_links(extra.url, extra.feeds))
+        if uri in self.build.views and uri != "index.md":
+            view = self.build.views[uri]
+            return PageParts(_plain_meta({"title": view.title}), render_view(ctx, view), [],
+                             _feed_links(view.url, view.feeds))
+        return None
 
     def on_page_content(self, html, *, page, config, files):
         """Post bodies come rendered and sanitised from the core; everything else is sanitised here."""
         uri = page.file.src_uri
         ctx = self.build.page_context()
-        post = self.build.post(uri)
-        if post:
-            rendered = self.build.rendered[uri]
-            page.toc = get_toc(rendered.toc)
-            self._set_feeds(page, post.url, self._post_feeds(post))
-            return post_header(ctx, post) + f'<div class="portal-body" data-pagefind-body>{rendered.html}</div>' + post_footer(ctx, post)
-        if uri in self.extras:
-            extra = self.extras[uri]
-            self._set_feeds(page, extra.url, extra.feeds)
-            return extra.render()
+        parts = self.parts.pop(uri, None)
+        if parts is not None:
+            page.toc = get_toc(parts.toc)
+            page.portal_feeds = parts.feeds
+            return parts.html
         if uri in self.build.views:
             view = self.build.views[uri]
             self._set_feeds(page, view.url, view.feeds)
             own = sanitize(html) if uri == "index.md" else ""
             return own + render_view(ctx, view)
+        page.meta["title"] = _plain_meta({"title": page.title or ""})["title"]  # a heading's text is not escaped by the theme
         return sanitize(html)
 
     def _post_feeds(self, post) -> list:
-        keys = {"site", f"unit/{post.unit_key}"}
-        return [f for f in self.build.site.feeds if f.key in keys]
+        return [self.feed_index[key] for key in ("site", f"unit/{post.unit_key}") if key in self.feed_index]
 
     @staticmethod
     def _set_feeds(page, here: str, feeds: list) -> None:
-        page.portal_feeds = [{"title": f.title, "rss": href(f.rss, here), "atom": href(f.atom, here)} for f in feeds]
+        page.portal_feeds = _feed_links(here, feeds)
+
+    def on_nav(self, nav, *, config, files):
+        """Keep the navigation: the portal's own pages are rendered with it."""
+        self.nav = nav
+        return nav
+
+    @event_priority(-100)
+    def on_env(self, env, *, config, files):
+        """Priority -100: after other plugins; start writing the portal's own pages
+        (in worker processes) while MkDocs renders the pages of the navigation."""
+        self.env, self.files = env, files
+        self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
+                                 self.build.cache_dir)
+        self.writer.start(self.own)
+        return env
 
     def on_post_build(self, *, config) -> None:
-        """Feeds, OPML, statistics exports and the search index, from the core's views."""
+        """The portal's own pages, the sitemap over all pages, then feeds, OPML,
+        statistics exports and the search index, from the core's views."""
+        counts = self.writer.finish()
+        log.info("门户页面：新渲染 %d 个，从缓存复用 %d 个；文章正文：新渲染 %d 篇，从缓存复用 %d 篇",
+                 counts["pages rendered"], counts["pages from cache"],
+                 self.build.cache_stats.get("posts rendered", 0), self.build.cache_stats.get("posts from cache", 0))
+        write_sitemap(config, self.env, self.files)
         write_outputs(self.build, config.site_dir)
+
+    def on_build_error(self, *, error) -> None:
+        """Stop the page workers of a failed build."""
+        if self.writer is not None and self.writer.pool is not None:
+            self.writer.pool.shutdown(cancel_futures=True)
+            self.writer.pool = None
+
+
+def _feed_links(here: str, feeds: list) -> list[dict]:
+    """Head `<link rel=alternate>` entries of a page at `here`."""
+    return [{"title": f.title, "rss": href(f.rss, here), "atom": href(f.atom, here)} for f in feeds]
+
+
+def _nav_sources(items) -> list[str]:
+    """Every Markdown source the `nav` setting names."""
+    found = []
+    for item in items or []:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            if isinstance(value, str):
+                found.append(value)
+            else:
+                found.extend(_nav_sources(value))
+    return found
+
+
+def _plain_text(value: str) -> str:
+    """Text that stays text in any template: no markup, no entities, no quotes, no control characters.
+
+    The theme writes titles and descriptions unescaped (and `striptags` would decode
+    entities), so the characters that could open markup become their full-width forms.
+    """
+    value = strip_controls(unescape(value)).replace("\n", " ").strip()
+    return value.replace("&", "＆").replace("<", "＜").replace(">", "＞").replace('"', "＂")
 
 
 def _plain_meta(meta: dict) -> dict:
@@ -176,5 +265,5 @@ def _plain_meta(meta: dict) -> dict:
         if key == "hide" and isinstance(value, list):
             plain[key] = [str(v) for v in value if v in ("navigation", "toc", "footer", "path", "tags")]
         elif isinstance(value, (str, int, float)):
-            plain[key] = str(value).replace("<", "＜").replace(">", "＞").replace('"', "＂")
+            plain[key] = _plain_text(str(value))
     return plain

@@ -1,0 +1,253 @@
+"""Content-hash caches under `--cache-dir` (default `.cache/portal`), no MkDocs import.
+
+Two kinds of entries, each a file named by the SHA-256 of everything that decides it,
+so a hit is always correct and nothing is ever "invalidated" by hand:
+
+- rendered posts: key = renderer settings + source path + body (+ line, summary);
+  stored with the link targets the render looked up, and used only while each of those
+  targets still exists (or is still missing) with the same size;
+- finished pages: key = everything that decides a page's HTML (its body fragment, title,
+  table of contents, feeds, URL, the navigation, the theme and configuration);
+  the cached HTML file is copied into the site instead of rendering the template.
+
+Writes go to a temporary file and are renamed into place, so two builds sharing one
+cache never read half an entry. Entries not used by recent builds are pruned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import re
+import shutil
+from importlib.metadata import PackageNotFoundError, version
+
+FORMAT = "1"  # bump when the layout of entries changes
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def package_versions(*names: str) -> str:
+    """Installed versions of `names` (part of every key: an upgrade starts a new cache)."""
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ",".join(found)
+
+
+def stable_repr(value) -> str:
+    """`repr` without memory addresses (functions in Markdown extension configs)."""
+    return _ADDRESS.sub("", repr(value))
+
+
+def digest(*parts) -> str:
+    """SHA-256 of the parts, each turned into text and separated unambiguously."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def tree_digest(folders: list[str]) -> str:
+    """Digest of every file (path and bytes) below `folders`, e.g. theme overrides."""
+    hasher = hashlib.sha256()
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                hasher.update(os.path.relpath(path, folder).encode("utf-8", "surrogatepass"))
+                with open(path, "rb") as handle:
+                    hasher.update(hashlib.sha256(handle.read()).digest())
+    return hasher.hexdigest()
+
+
+class EntryStore:
+    """Files named by key under one folder of the cache (`<root>/<kind>/<ab>/<key><suffix>`)."""
+
+    def __init__(self, root: str | None, kind: str, suffix: str):
+        self.folder = os.path.join(root, f"{kind}-v{FORMAT}") if root else None
+        self.suffix = suffix
+        self.used: set[str] = set()
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def path(self, key: str) -> str:
+        return os.path.join(self.folder, key[:2], key + self.suffix)
+
+    def read(self, key: str) -> bytes | None:
+        """The entry's bytes, or None when absent (or unreadable)."""
+        if not self.enabled:
+            return None
+        try:
+            with open(self.path(key), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        self.used.add(key)
+        return data
+
+    def write(self, key: str, data: bytes) -> None:
+        """Store an entry atomically; a cache that cannot be written is skipped silently."""
+        if not self.enabled:
+            return
+        path = self.path(key)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, path)
+        except OSError:
+            return
+        self.used.add(key)
+
+    def copy_to(self, key: str, target: str) -> bool:
+        """Copy the entry to `target` (folders made as needed); False when there is none."""
+        if not self.enabled:
+            return False
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(self.path(key), target)
+        except OSError:
+            return False
+        self.used.add(key)
+        return True
+
+    def prune(self, keep: set[str], slack: int = 1000) -> int:
+        """Delete entries not in `keep` once they outnumber the kept ones (plus `slack`)."""
+        if not self.enabled or not os.path.isdir(self.folder):
+            return 0
+        stale = []
+        total = 0
+        for shard in os.scandir(self.folder):
+            if not shard.is_dir():
+                continue
+            for entry in os.scandir(shard.path):
+                total += 1
+                if entry.name.endswith(".tmp") or entry.name[: -len(self.suffix)] not in keep:
+                    stale.append(entry.path)
+        if len(stale) <= len(keep) + slack:
+            return 0
+        for path in stale:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+        return len(stale)
+
+
+class RenderCache:
+    """Rendered post bodies, keyed by renderer settings and the post's own text.
+
+    An entry also records every link target the render looked up (a Markdown source:
+    present or not; a file: its size or absent). It is used only while all of them
+    are unchanged, so adding, deleting or resizing a linked file re-renders the post.
+    """
+
+    def __init__(self, root: str | None, settings: str):
+        self.store = EntryStore(root, "posts", ".pickle")
+        self.settings = digest(FORMAT, settings)
+
+    def key(self, source: str, body: str, body_line: int, summary: str | None) -> str:
+        return digest(self.settings, source, body, body_line, summary or "")
+
+    def get(self, key: str, context) -> object | None:
+        """The cached `Rendered`, when its link lookups still hold in `context`."""
+        data = self.store.read(key)
+        if data is None:
+            return None
+        try:
+            lookups, rendered = pickle.loads(data)
+        except Exception:  # a damaged entry is a miss
+            return None
+        return rendered if all(lookup_holds(context, lookup) for lookup in lookups) else None
+
+    def put(self, key: str, rendered, lookups: tuple) -> None:
+        self.store.write(key, pickle.dumps((lookups, rendered), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def prune_unless(self, keep: set[str]) -> None:
+        """Drop entries of posts no longer in the tree, once they pile up."""
+        self.store.prune(keep)
+
+
+def lookup_holds(context, lookup: tuple) -> bool:
+    """Whether one recorded lookup (kind, target, answer) gives the same answer now."""
+    kind, target, answer = lookup
+    if kind == "md":
+        return (target in context.markdown_sources) == answer
+    return context.assets.get(target) == answer
+
+
+class LookupLog:
+    """The lookups of the render in progress (one per process)."""
+
+    def __init__(self):
+        self.entries: set[tuple] = set()
+
+    def take(self) -> tuple:
+        found, self.entries = tuple(sorted(self.entries, key=repr)), set()
+        return found
+
+
+class RecordingSources(set):
+    """The set of Markdown sources, noting every membership test in a LookupLog."""
+
+    log: LookupLog
+
+    def __contains__(self, item) -> bool:
+        answer = set.__contains__(self, item)
+        self.log.entries.add(("md", item, answer))
+        return answer
+
+
+class RecordingAssets(dict):
+    """File sizes by path, noting every lookup in a LookupLog."""
+
+    log: LookupLog
+
+    def get(self, key, default=None):
+        answer = dict.get(self, key)
+        self.log.entries.add(("asset", key, answer))
+        return default if answer is None else answer
+
+    def __contains__(self, key) -> bool:
+        self.log.entries.add(("asset", key, dict.get(self, key)))
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key):
+        self.log.entries.add(("asset", key, dict.get(self, key)))
+        return dict.__getitem__(self, key)
+
+
+def recording(context, log: LookupLog):
+    """A copy of a LinkContext whose lookups are noted in `log`."""
+    sources, assets = RecordingSources(context.markdown_sources), RecordingAssets(context.assets)
+    sources.log = assets.log = log
+    return dataclasses.replace(context, markdown_sources=sources, assets=assets)
+
+
+class PageCache:
+    """Finished page HTML, keyed by everything that decides it."""
+
+    def __init__(self, root: str | None, settings: str):
+        self.store = EntryStore(root, "pages", ".html")
+        self.settings = digest(FORMAT, settings)
+
+    def key(self, *parts) -> str:
+        return digest(self.settings, *parts)
+
+    def restore(self, key: str, target: str) -> bool:
+        """Copy the cached page to `target`; False when there is none."""
+        return self.store.copy_to(key, target)
+
+    def put(self, key: str, data: bytes) -> None:
+        self.store.write(key, data)

@@ -1,0 +1,206 @@
+"""Writing the portal's own pages (posts, listings not in the navigation) with the theme's
+template, outside MkDocs' one-page-at-a-time loop.
+
+MkDocs renders the few pages the navigation names; the thousands of others are
+rendered here, exactly as `mkdocs.commands.build._build_page` would render them, but
+- in a forked process pool (both cores work on the template, the largest cost), and
+- through the page cache: a page whose inputs (body fragment, title, table of contents,
+  feeds, URL, navigation, theme, configuration) are unchanged is copied from the cache.
+
+Like plugin.py and sitebuild.py, this module imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import multiprocessing
+import os
+import posixpath
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from mkdocs import utils
+from mkdocs.commands.build import get_context
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .cache import PageCache, digest, package_versions, stable_repr, tree_digest
+
+log = logging.getLogger("mkdocs.plugins.portal")
+POOL_THRESHOLD = 150  # below this many pages a process pool costs more than it saves
+CHUNK = 64
+
+
+class PortalPageFile(File):
+    """A page the portal writes itself: links to it resolve, MkDocs neither renders nor copies it."""
+
+    def _page_dest_path(self) -> str:
+        """Where MkDocs would write this Markdown page (`a/b.md` → `a/b/index.html`)."""
+        parent = posixpath.dirname(self.src_uri)
+        if not self.use_directory_urls or self.name == "index":
+            return posixpath.join(parent, self.name + ".html")
+        return posixpath.join(parent, self.name, "index.html")
+
+    dest_uri = cached_property(_page_dest_path)
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
+
+    def is_media_file(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        return None
+
+
+@dataclass
+class PageParts:
+    """Everything the portal decides about one page; the theme adds the rest."""
+
+    meta: dict
+    html: str
+    toc: list = field(default_factory=list)  # Python-Markdown toc tokens
+    feeds: list = field(default_factory=list)  # head feed links: dicts of title, rss, atom
+
+    def key(self, cache: PageCache, url: str) -> str:
+        return cache.key(url, stable_repr(sorted(self.meta.items())), self.html, stable_repr(self.toc),
+                         stable_repr(self.feeds))
+
+
+def page_settings(config, nav) -> str:
+    """What every page's HTML depends on besides its own parts: versions, configuration,
+    theme overrides and the navigation."""
+    config_bytes = b""
+    if config.config_file_path and os.path.isfile(config.config_file_path):
+        with open(config.config_file_path, "rb") as handle:
+            config_bytes = handle.read()
+    theme_dirs = [d for d in config.theme.dirs if "site-packages" not in d and "dist-packages" not in d]
+    return digest(package_versions("site-builder", "mkdocs", "mkdocs-material", "jinja2"), config_bytes,
+                  tree_digest(theme_dirs), config.site_url or "", stable_repr(dict(config.theme)),
+                  stable_repr(config.extra), config.use_directory_urls, nav_outline(nav.items))
+
+
+def nav_outline(items) -> str:
+    """Titles and URLs of the navigation tree, as text."""
+    parts = []
+    for item in items:
+        url = getattr(item, "url", "")
+        parts.append(f"({item.title!r},{url!r},{nav_outline(item.children or [])})")
+    return ",".join(parts)
+
+
+class PageWriter:
+    """Renders a list of pages, in a pool when there are many; `finish()` waits for it."""
+
+    def __init__(self, parts_of, config, nav, env, doc_files, cache_dir: str | None):
+        self.parts_of, self.config, self.nav, self.env = parts_of, config, nav, env
+        self.doc_files = doc_files
+        self.cache = PageCache(cache_dir, page_settings(config, nav))
+        self.futures: list[Future] = []
+        self.pool: ProcessPoolExecutor | None = None
+        self.counts = {"pages rendered": 0, "pages from cache": 0}
+
+    def start(self, files: list[File]) -> None:
+        """Begin writing `files` (PortalPageFile objects); runs alongside MkDocs' own pages."""
+        workers = min(os.cpu_count() or 1, 4)
+        if len(files) < POOL_THRESHOLD or workers < 2:
+            self._add(write_pages(self, files))
+            return
+        global _WRITER
+        _WRITER = self
+        self.files_by_uri = {f.src_uri: f for f in files}
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        chunks = [[f.src_uri for f in files[i:i + CHUNK]] for i in range(0, len(files), CHUNK)]
+        self.futures = [self.pool.submit(_write_chunk, chunk) for chunk in chunks]
+
+    def finish(self) -> dict:
+        """Wait for every page; returns how many were rendered and how many came from the cache."""
+        try:
+            for future in self.futures:
+                self._add(future.result())
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+                self.pool = None
+            self.futures = []
+        return self.counts
+
+    def _add(self, counts: dict) -> None:
+        for name, value in counts.items():
+            self.counts[name] += value
+
+
+_WRITER: PageWriter | None = None
+
+
+def _write_chunk(uris: list[str]) -> dict:
+    """Worker side: the forked process already holds the writer and the whole build."""
+    files = [_WRITER.files_by_uri[uri] for uri in uris]
+    return write_pages(_WRITER, files)
+
+
+def write_pages(writer: PageWriter, files: list[File]) -> dict:
+    """Write each page from the cache or by rendering the theme template; returns counts."""
+    counts = {"pages rendered": 0, "pages from cache": 0}
+    for file in files:
+        parts = writer.parts_of(file.src_uri)
+        key = parts.key(writer.cache, file.url)
+        if writer.cache.restore(key, file.abs_dest_path):
+            counts["pages from cache"] += 1
+            continue
+        data = render_page(writer, file, parts)
+        utils.write_file(data, file.abs_dest_path)
+        writer.cache.put(key, data)
+        counts["pages rendered"] += 1
+    return counts
+
+
+def render_page(writer: PageWriter, file: File, parts: PageParts) -> bytes:
+    """The page's HTML, made the way mkdocs.commands.build._build_page makes it."""
+    config, nav = writer.config, writer.nav
+    page = Page(None, file, config)
+    page.markdown, page.meta, page.content = "", dict(parts.meta), parts.html
+    page.toc = get_toc(parts.toc)
+    page.portal_feeds = parts.feeds
+    config._current_page = page
+    try:
+        page.active = True
+        context = get_context(nav, writer.doc_files, config, page)
+        template = writer.env.get_template(page.meta.get("template", "main.html"))
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        output = template.render(context)
+        output = config.plugins.on_post_page(output, page=page, config=config)
+        return output.encode("utf-8", errors="xmlcharrefreplace")
+    finally:
+        page.active = False
+        config._current_page = None
+        file.page = None  # keep no page object (and its HTML) alive per file
+
+
+def write_sitemap(config, env, files) -> None:
+    """sitemap.xml and sitemap.xml.gz over every page, MkDocs' own and the portal's,
+    written as MkDocs writes them (its theme template, gzip mtime of the build date)."""
+    pages = []
+    for file in files:
+        if file.is_documentation_page() or isinstance(file, PortalPageFile):
+            if file.page is None:
+                Page(None, file, config)
+            pages.append(file)
+    pages.sort(key=lambda f: f.url)
+    template = env.get_template("sitemap.xml")
+    output = template.render(get_context(None, pages, config, base_url="")).encode("utf-8")
+    path = os.path.join(config.site_dir, "sitemap.xml")
+    utils.write_file(output, path)
+    timestamp = utils.get_build_timestamp(pages=[f.page for f in pages])
+    with open(f"{path}.gz", "wb") as handle:
+        with gzip.GzipFile(fileobj=handle, filename=f"{path}.gz", mode="wb", mtime=timestamp) as zipped:
+            zipped.write(output)
+    for file in pages:
+        if isinstance(file, PortalPageFile):
+            file.page = None

@@ -1,0 +1,172 @@
+"""Warm rebuilds: after a change, a build that reuses the cache writes exactly what a cold
+build of the changed tree writes (under SOURCE_DATE_EPOCH), while reusing what it can."""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from portal_factory import ORGS_YML, PortalTree, build
+
+from site_builder import engine, page_writer
+
+
+def make_tree(root: Path) -> PortalTree:
+    """A small portal: posts in several units, links between posts, a picture, Q&A."""
+    tree = PortalTree(root)
+    tree.write("index.md", "# 首页\n\n欢迎。\n")
+    tree.write("guide/index.md", "# 投稿指南\n\n参见[一篇文章](../tax/np/a.md)。\n")
+    tree.post("tax/np/a.md", "南平动态一", "2026-03-01", category="center", tags="[支部标准化, 志愿服务]",
+              body="第一段。\n\n## 小标题\n\n![会场](a.png)\n\n见[另一篇](b.md)。")
+    tree.write("tax/np/a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    tree.post("tax/np/b.md", "南平动态二", "2026-03-05", body="链接回[第一篇](a.md#小标题)。")
+    tree.post("tax/np-jo/c.md", "建瓯经验", "2026-04-01", "experience", featured_by="[tax/np]", tags="[志愿服务]")
+    tree.post("tax/prov/d.md", "省局部署", "2026-02-10", category="integrity")
+    tree.post("radio/np-jo/e.md", "融媒体动态", "2026-05-01")
+    tree.post("tax/sm-yx/q.md", "提问", "2026-06-01", "qa", body="答复如下。", question="怎样报送？",
+              answered="2026-06-03")
+    tree.post("tax/sm/q2.md", "待答", "2026-11-01", "qa", body="", question="何时开会？")
+    return tree
+
+
+def site_files(site: Path) -> set[str]:
+    return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()}
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    """Files that differ between two built sites.
+
+    Pagefind writes its filter files in an order of its own (two cold builds differ there
+    too), so under `pagefind/` only the content-named fragment files are compared: a stale
+    search record would give a different fragment name.
+    """
+    a, b = site_files(left), site_files(right)
+    plain = lambda names: {n for n in names if not n.startswith("pagefind/")}
+    fragments = lambda names: {n for n in names if re.match(r"pagefind/[^/]+/fragment/", n)}
+    differ = sorted(plain(a) ^ plain(b)) + sorted(fragments(a) ^ fragments(b))
+    differ += [n for n in sorted(plain(a) & plain(b)) if not filecmp.cmp(left / n, right / n, shallow=False)]
+    return differ
+
+
+def counts(caplog) -> dict[str, int]:
+    """The numbers of the plugin's cache summary line of the last build."""
+    lines = [r.getMessage() for r in caplog.records if "从缓存复用" in r.getMessage()]
+    numbers = [int(n) for n in re.findall(r"\d+", lines[-1])]
+    return dict(zip(("pages rendered", "pages cached", "posts rendered", "posts cached"), numbers))
+
+
+def warm_and_cold(tmp_path: Path, change, caplog) -> tuple[Path, Path, dict]:
+    """Build, apply `change`, rebuild warm; also build the changed tree cold. Returns both sites."""
+    tree = make_tree(tmp_path / "portal")
+    cache = tmp_path / "cache"
+    ok, _ = build(tree, tmp_path / "first", cache_dir=cache)
+    assert ok
+    change(tree)
+    caplog.clear()
+    ok, warm = build(tree, tmp_path / "warm", cache_dir=cache)
+    assert ok
+    warm_counts = counts(caplog)
+    ok, cold = build(tree, tmp_path / "cold", cache_dir=tmp_path / "cache-cold")
+    assert ok
+    return warm, cold, warm_counts
+
+
+@pytest.fixture(autouse=True)
+def info_logs(caplog):
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.portal")
+
+
+def edit_title(tree: PortalTree) -> None:
+    tree.post("tax/np/b.md", "南平动态二（修订）", "2026-03-05", body="链接回[第一篇](a.md#小标题)。\n\n补充一段。")
+
+
+def test_edited_post_equals_cold_build(tmp_path, caplog):
+    warm, cold, numbers = warm_and_cold(tmp_path, edit_title, caplog)
+    assert differences(warm, cold) == []
+    assert "南平动态二（修订）" in (warm / "tax/np/b/index.html").read_text(encoding="utf-8")
+    assert "南平动态二（修订）" in (warm / "tax/np/index.html").read_text(encoding="utf-8")  # listing current
+    assert numbers["posts rendered"] == 1 and numbers["posts cached"] == 6
+    assert numbers["pages cached"] > 0  # pages the edit does not touch are copied, not rendered
+
+
+def test_added_post_equals_cold_build(tmp_path, caplog):
+    def add(tree):
+        tree.post("tax/np-wys/new.md", "武夷山新稿", "2026-07-01", tags="[新标签]")
+
+    warm, cold, numbers = warm_and_cold(tmp_path, add, caplog)
+    assert differences(warm, cold) == []
+    assert (warm / "tax/np-wys/new/index.html").exists()
+    assert (warm / "tag" / "新标签" / "index.html").exists()
+    assert numbers["posts rendered"] == 1
+
+
+def test_deleted_post_equals_cold_build(tmp_path, caplog):
+    def delete(tree):
+        (tree.content / "tax/np/a.md").unlink()
+
+    warm, cold, numbers = warm_and_cold(tmp_path, delete, caplog)
+    assert differences(warm, cold) == []
+    assert not (warm / "tax/np/a").exists()
+    # b.md linked to a.md: its cached render no longer holds, so it is rendered again
+    # and, its link now broken, left out in both builds.
+    assert numbers["posts rendered"] == 1
+    assert not (warm / "tax/np/b").exists()
+
+
+def test_deleted_picture_re_renders_the_post(tmp_path, caplog):
+    def delete(tree):
+        (tree.content / "tax/np/a.png").unlink()
+
+    warm, cold, numbers = warm_and_cold(tmp_path, delete, caplog)
+    assert differences(warm, cold) == []
+    assert numbers["posts rendered"] == 1
+
+
+def test_orgs_change_equals_cold_build(tmp_path, caplog):
+    def rename(tree):
+        tree.write("orgs.yml", ORGS_YML.replace("南平市税务局", "南平市税务局（新名）"))
+
+    warm, cold, numbers = warm_and_cold(tmp_path, rename, caplog)
+    assert differences(warm, cold) == []
+    assert "南平市税务局（新名）" in (warm / "tax/np/a/index.html").read_text(encoding="utf-8")
+    assert numbers["posts rendered"] == 0  # bodies do not depend on the registry
+
+
+def test_unchanged_rebuild_renders_nothing(tmp_path, caplog):
+    warm, cold, numbers = warm_and_cold(tmp_path, lambda tree: None, caplog)
+    assert differences(warm, cold) == []
+    assert numbers["pages rendered"] == 0 and numbers["posts rendered"] == 0
+
+
+def test_worker_processes_write_the_same_site(tmp_path, caplog, monkeypatch):
+    """With the process pools forced on, warm and cold builds still agree with in-process ones."""
+    tree = make_tree(tmp_path / "portal")
+    ok, single = build(tree, tmp_path / "single", cache_dir=tmp_path / "c1")
+    assert ok
+    monkeypatch.setattr(page_writer, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(page_writer, "CHUNK", 3)
+    monkeypatch.setattr(engine, "POOL_THRESHOLD", 1)
+    ok, pooled = build(tree, tmp_path / "pooled", cache_dir=tmp_path / "c2")
+    assert ok and differences(single, pooled) == []
+    edit_title(tree)
+    ok, warm = build(tree, tmp_path / "pooled-warm", cache_dir=tmp_path / "c2")
+    assert ok
+    monkeypatch.undo()
+    ok, cold = build(tree, tmp_path / "cold", cache_dir=tmp_path / "c3")
+    assert ok and differences(warm, cold) == []
+
+
+def test_sitemap_lists_every_page(tmp_path, caplog):
+    tree = make_tree(tmp_path / "portal")
+    ok, site = build(tree, cache_dir=tmp_path / "cache")
+    assert ok
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    pages = {str(p.parent.relative_to(site)) for p in site.rglob("index.html") if p.parent != site}
+    listed = {unquote(u) for u in re.findall(r"<loc>http://127\.0\.0\.1:8000/(.*?)/?</loc>", sitemap)} - {""}
+    assert "tax/np/a" in listed and "tax/np" in listed and "guide" in listed
+    assert pages <= listed
