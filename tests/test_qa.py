@@ -225,3 +225,19 @@ def test_answering_a_question_moves_it_and_updates_the_figures(tmp_path):
     np_row = next(r for r in rows if (r["system"], r["unit"]) == ("tax", "np"))
     # 1 + 4×0.5 + 4 + 3×1.5, no overdue deduction; answered 4, 2, 8 days → median 4
     assert (np_row["answered"], np_row["median_answer_days"], np_row["overdue"], np_row["score"]) == ("3", "4", "0", "11.5")
+
+
+def test_overdue_limit_comes_from_mkdocs_yml(tmp_path):
+    from portal_factory import PortalTree
+
+    tree = PortalTree(tmp_path)
+    question(tree, PENDING_OVERDUE, "志愿服务时长能否计入考核", "2026-11-16", "党员志愿服务时长能否计入支部考核？")
+    config = write_config(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace("qa_overdue_workdays: 5", "qa_overdue_workdays: 7"),
+                      encoding="utf-8")
+    ok, site = build(tree, strict=True, config=str(config))
+    assert ok
+    root = article(site, "qa")
+    assert not root.xpath('.//*[contains(@class,"portal-overdue")]')  # 7 working days is not more than 7
+    assert "超过 7 个工作日" in root.text_content()
+    assert "超过 7 个工作日" in article(site, "stats").text_content()

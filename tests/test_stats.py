@@ -313,3 +313,49 @@ def test_the_build_is_reproducible(site, tmp_path):
     assert ok
     for path in sorted((site / "stats").iterdir()):
         assert (again / "stats" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_browser_loads_bulletin_without_other_hosts(site):
+    """Chromium opens /stats/ and /qa/ from a local server: charts drawn, no request leaves 127.0.0.1."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("/usr/bin/chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    server = _serve(site)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM)
+            tab = browser.new_page()
+            requests: list[str] = []
+            tab.on("request", lambda request: requests.append(request.url))
+            tab.goto(base + "stats/")
+            boxes = [svg.bounding_box() for svg in tab.query_selector_all("svg.portal-chart")]
+            assert len(boxes) == 5 and all(b and b["width"] > 100 and b["height"] > 20 for b in boxes)
+            with tab.expect_download() as download:
+                tab.click('a[href="units-all.csv"]')
+            assert download.value.suggested_filename == "units-all.csv"
+            tab.goto(base + "qa/")
+            assert tab.locator(".portal-pending-item .portal-overdue").count() == 2
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert requests and all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _serve(root: Path):
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
