@@ -20,11 +20,22 @@ def build_nav(build, extras: list) -> list:
     nav.append({"层级": [{f"{LEVELS[lv]}单位": f"level/{lv}/index.md"} for lv in LEVEL_ORDER]})
     categories = [{name: f"category/{cid}/index.md"} for cid, name in config.categories.items()]
     nav.append({"五联分类": categories + [{"全部标签": "tag/index.md"}]})
-    nav.extend({page.title: page.src_uri} for page in extras if page.nav_section is None)
+    for page in extras:
+        _place(nav, page)
     pages = _ordinary_pages(portal.pages)
     if pages:
         nav.append({"学习园地": pages})
     return nav
+
+
+def _place(nav: list, page) -> None:
+    """Put a feature's page under its section (appended), or as a top-level entry."""
+    entry = {page.title: page.src_uri}
+    for item in nav:
+        if page.nav_section in item:
+            item[page.nav_section].append(entry)
+            return
+    nav.append(entry)
 
 
 def _ordinary_pages(pages: list[str]) -> list[str]:
