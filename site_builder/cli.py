@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import logging
 import os
 import subprocess
@@ -55,7 +57,16 @@ class ProblemLogHandler(logging.StreamHandler):
         super().__init__(stream or sys.stderr)
         self.prefix = prefix
         self.problems = 0
-        self.addFilter(lambda record: not record.getMessage().startswith("Aborted with"))  # said in Chinese after
+        self.addFilter(self.wanted)
+
+    NOISE = ("Aborted with",  # said in Chinese after the build
+             "The following pages exist in the docs directory, but are not included",  # posts are never in nav
+             "The following pages are being built only for the preview")
+
+    @classmethod
+    def wanted(cls, record: logging.LogRecord) -> bool:
+        """Drop MkDocs lines that only confuse staff (each is a list of every post)."""
+        return not record.getMessage().startswith(cls.NOISE)
 
     def format(self, record: logging.LogRecord) -> str:
         problem = getattr(record, "problem", None)
@@ -66,16 +77,21 @@ class ProblemLogHandler(logging.StreamHandler):
         return label + _one_line(record.getMessage())
 
 
-def use_problem_log(content: str, level: int) -> ProblemLogHandler:
-    """Route the `mkdocs` logger (and the portal plugin's) through one ProblemLogHandler."""
+@contextlib.contextmanager
+def problem_log(content: str, level: int):
+    """Route the `mkdocs` logger (and the portal plugin's) through a ProblemLogHandler while a
+    command runs; the logger is left as it was afterwards."""
     logger = logging.getLogger("mkdocs")
-    for handler in [h for h in logger.handlers if isinstance(h, ProblemLogHandler)]:
-        logger.removeHandler(handler)
     handler = ProblemLogHandler(shown_prefix(content, "text"))
     handler.setLevel(level)
+    previous = logger.level
     logger.addHandler(handler)
     logger.setLevel(min(level, logging.INFO))
-    return handler
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
 
 
 # --- which files a check covers ----------------------------------------------------
@@ -216,19 +232,19 @@ def _report(args, build, problems: list[Problem], changed: int | None) -> int:
         _say(args, f"共发现 {len(problems)} 个问题。")
         return 1
     if args.format == "text":
-        totals = f"{len(build.portal.posts)} 篇文章，{len(build.portal.orgs.units())} 个单位"
+        posts, units = len(build.portal.posts), len(build.portal.orgs.units())
         if changed is None:
-            print(f"检查通过：{totals}，没有发现问题。")
+            print(f"检查通过：{posts} 篇文章，{units} 个单位，没有发现问题。")
         else:
-            print(f"检查通过：{changed} 个改动的文件（已对照全站 {totals} 核对引用），没有发现问题。")
+            print(f"检查通过：{changed} 个改动的文件没有发现问题（引用已对照全站 {posts} 篇文章、{units} 个单位核对）。")
     return 0
 
 
 def cmd_build(args) -> int:
     from .sitebuild import build_site
 
-    log = use_problem_log(args.content, logging.WARNING)
-    ok = build_site(args.content, args.site, args.strict, args.cache_dir, args.config)
+    with problem_log(args.content, logging.WARNING) as log:
+        ok = build_site(args.content, args.site, args.strict, args.cache_dir, args.config)
     if not ok:
         print("构建失败，原有网站保持不变。", file=sys.stderr)
         return 1
@@ -240,9 +256,17 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     from .sitebuild import serve
 
-    use_problem_log(args.content, logging.INFO)
     print(f"预览地址：http://{args.dev_addr}/（显示草稿；保存文件后页面自动刷新；按 Ctrl+C 停止）", file=sys.stderr)
-    serve(args.content, args.dev_addr, args.config)
+    try:
+        with problem_log(args.content, logging.INFO):
+            serve(args.content, args.dev_addr, args.config)
+    except OSError as err:
+        if err.errno != errno.EADDRINUSE:
+            raise
+        host = args.dev_addr.rpartition(":")[0] or "127.0.0.1"
+        print(f"错误：地址 {args.dev_addr} 已被占用（可能已有一个 portal serve 在运行）。"
+              f"请先关闭它，或换一个端口，例如：portal serve --dev-addr {host}:8001", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -279,7 +279,7 @@ def test_check_changed_includes_commits_since_the_branch_point(repo, capsys, ren
     _git(repo.root, "commit", "-qm", "post")
     base = _git(repo.root, "rev-parse", "HEAD~1").strip()
     code, out, err = run(capsys, "check", "--changed", base)
-    assert code == 0 and "检查通过：1 个改动的文件" in out
+    assert code == 0 and "检查通过：1 个改动的文件没有发现问题" in out
     assert rendered == ["tax/np/2026/committed.md"]
 
 
@@ -308,7 +308,7 @@ def test_check_changed_reports_an_unknown_ref(repo, capsys):
 def test_check_named_files_as_pre_commit_passes_them(repo, capsys, rendered):
     repo.post("tax/np/2026/staged.md", "暂存的稿件", "2026-11-01", body="[链接](old-4.md)")
     code, out, _ = run(capsys, "check", "content/tax/np/2026/staged.md")
-    assert code == 0 and "检查通过：1 个改动的文件" in out and rendered == ["tax/np/2026/staged.md"]
+    assert code == 0 and "检查通过：1 个改动的文件没有发现问题" in out and rendered == ["tax/np/2026/staged.md"]
     code, out, _ = run(capsys, "check", "content/tax/sm/2026/old-bad.md")
     assert code == 1 and out.startswith("content/tax/sm/2026/old-bad.md:7: 链接的文件“tax/sm/2026/gone.jpg”不存在")
 
