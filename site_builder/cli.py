@@ -319,6 +319,8 @@ def parser() -> argparse.ArgumentParser:
 
     owners = sub.add_parser("codeowners", help="根据 orgs.yml 生成 CODEOWNERS")
     owners.add_argument("--content", default="content")
+    owners.add_argument("--format", choices=("github", "gitea"), default="github",
+                        help="github：GitHub/GitLab 的写法（默认）；gitea：Gitea 的正则写法（放在 .gitea/CODEOWNERS）")
     owners.set_defaults(func=cmd_codeowners)
     return root
 

@@ -17,7 +17,8 @@ from .core.problems import Problem, format_problems
 from .core.sourcefile import decode
 
 OWNER_RE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
-TARGET = ".github/CODEOWNERS"
+TARGETS = {"github": ".github/CODEOWNERS", "gitea": ".gitea/CODEOWNERS"}
+CI_FOLDERS = {"github": ("/.github/",), "gitea": (".gitea/", ".github/")}
 
 
 def codeowners_command(args) -> int:
@@ -30,7 +31,7 @@ def codeowners_command(args) -> int:
         return 1
     from .cli import shown_prefix
 
-    print(codeowners_text(orgs, shown_prefix(args.content, "github")), end="")
+    print(codeowners_text(orgs, shown_prefix(args.content, "github"), getattr(args, "format", "github")), end="")
     missing = [u.key for u in orgs.units() if not unit_owners(orgs, u)]
     if missing:
         print(f"提示：{len(missing)} 个单位及其上级都没有审核人（{'、'.join(missing)}），"
@@ -74,27 +75,49 @@ def registry_owners(orgs: Orgs) -> list[str]:
     return owners
 
 
-def codeowners_text(orgs: Orgs, content_prefix: str = "content") -> str:
-    """The whole CODEOWNERS file, deterministic: registry order, one line per unit."""
-    base = "/" + content_prefix.strip("/") + "/" if content_prefix.strip("/.") else "/"
+def codeowners_text(orgs: Orgs, content_prefix: str = "content", style: str = "github") -> str:
+    """The whole CODEOWNERS file, deterministic: registry order, one line per unit.
+
+    `github` patterns (also GitLab's) are folder paths from the repository root;
+    `gitea` patterns are Go regular expressions over the file path.
+    """
+    folder = _folder_pattern(style)
+    base = content_prefix.strip("/") if content_prefix.strip("/.") else ""
     rows: list[tuple[str, list[str]] | str] = []
     top = registry_owners(orgs)
     if top:
-        rows += ["", "# 组织登记表与 CI 配置：由各系统省级单位的审核人审核",
-                 (f"{base}{ORGS_FILE}", top), ("/.github/", top)]
+        rows += ["", "# 组织登记表与 CI 配置：由各系统省级单位的审核人审核", (_file_pattern(style, base, ORGS_FILE), top)]
+        rows += [(_ci_pattern(style, ci), top) for ci in CI_FOLDERS[style]]
     for system in orgs.systems.values():
         rows += ["", f"# {system.name}（{system.id}）"]
-        rows += [(f"{base}{unit.system}/{unit.id}/", unit_owners(orgs, unit)) for unit in system.units.values()]
-    return "\n".join(_header(content_prefix) + _aligned(rows)) + "\n"
+        rows += [(folder(base, f"{unit.system}/{unit.id}"), unit_owners(orgs, unit)) for unit in system.units.values()]
+    return "\n".join(_header(content_prefix, style) + _aligned(rows)) + "\n"
 
 
-def _header(content_prefix: str) -> list[str]:
+def _folder_pattern(style: str):
+    if style == "gitea":
+        return lambda base, rel: f"{base}/{rel}/.*" if base else f"{rel}/.*"
+    return lambda base, rel: f"/{base}/{rel}/" if base else f"/{rel}/"
+
+
+def _file_pattern(style: str, base: str, name: str) -> str:
+    if style == "gitea":
+        return (f"{base}/{name}" if base else name).replace(".", "\\\\.")
+    return f"/{base}/{name}" if base else f"/{name}"
+
+
+def _ci_pattern(style: str, folder: str) -> str:
+    return folder.replace(".", "\\\\.") + ".*" if style == "gitea" else folder
+
+
+def _header(content_prefix: str, style: str) -> list[str]:
     registry = f"{content_prefix.strip('/') or '.'}/{ORGS_FILE}"
+    option = " --format gitea" if style == "gitea" else ""
     return [
-        f"# CODEOWNERS：由 `portal codeowners` 根据 {registry} 生成，请勿手工修改。",
+        f"# CODEOWNERS：由 `portal codeowners{option}` 根据 {registry} 生成，请勿手工修改。",
         "# 每个单位文件夹由本单位及其各级上级单位的审核人审核（上级审核），其中任何一位批准即可合并。",
         f"# 修改审核人：编辑 {registry} 中单位的 reviewers，然后运行",
-        f"#   portal codeowners > {TARGET}",
+        f"#   portal codeowners{option} > {TARGETS[style]}",
     ]
 
 

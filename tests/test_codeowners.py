@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -92,3 +93,33 @@ def test_the_committed_codeowners_matches_the_sample_registry(capsys, monkeypatc
     code, out, _ = run(capsys, "codeowners")
     assert code == 0
     assert (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8") == out
+
+
+def gitea_rules(text: str) -> list[tuple[re.Pattern, list[str]]]:
+    """Rules as Gitea reads them: `\\\\` unescaped, the pattern anchored at both ends."""
+    rules = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            pattern, *owners = line.split()
+            rules.append((re.compile(f"^{pattern.replace(chr(92) * 2, chr(92))}$"), owners))
+    return rules
+
+
+def owners_of(rules, path: str) -> list[str]:
+    matching = [owners for pattern, owners in rules if pattern.match(path)]
+    return matching[-1] if matching else []
+
+
+def test_codeowners_for_gitea_are_anchored_regular_expressions(tmp_path, capsys, monkeypatch):
+    PortalTree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "codeowners", "--format", "gitea")
+    assert code == 0
+    assert out.splitlines()[3] == "#   portal codeowners --format gitea > .gitea/CODEOWNERS"
+    rules = gitea_rules(out)
+    assert owners_of(rules, "content/tax/np-jo/2026/rally.md") == ["@tax-np-jo", "@tax-np", "@tax-prov"]
+    assert owners_of(rules, "content/tax/np/2026/photos/a.jpg") == ["@tax-np", "@tax-prov"]
+    assert owners_of(rules, "content/orgs.yml") == ["@tax-prov"]
+    assert owners_of(rules, "content/orgsXyml") == []
+    assert owners_of(rules, ".gitea/workflows/pr-check.yml") == ["@tax-prov"]
+    assert owners_of(rules, "content/radio/np/2026/a.md") == []
