@@ -61,6 +61,7 @@ def build_site(content: str, site: str, strict: bool = False, cache_dir: str | N
 
     target = os.path.abspath(site)
     temporary = target.rstrip(os.sep) + ".portal-tmp"
+    _repair(target)
     shutil.rmtree(temporary, ignore_errors=True)
     config = mkdocs_config(content, temporary, strict, cache_dir, path)
     config.plugins.on_startup(command="build", dirty=False)
@@ -78,11 +79,19 @@ def build_site(content: str, site: str, strict: bool = False, cache_dir: str | N
 
 def _swap(new: str, target: str) -> None:
     old = target.rstrip(os.sep) + ".portal-old"
+    _repair(target)
     shutil.rmtree(old, ignore_errors=True)
     if os.path.exists(target):
         os.replace(target, old)
     os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _repair(target: str) -> None:
+    """A build killed between the two renames of a swap left only `<site>.portal-old`: put it back."""
+    old = target.rstrip(os.sep) + ".portal-old"
+    if not os.path.exists(target) and os.path.isdir(old):
+        os.replace(old, target)
 
 
 def serve(content: str, address: str = "127.0.0.1:8000", path: str | None = None) -> None:
