@@ -172,3 +172,16 @@ def test_lenient_build_of_bare_tree_without_project_config(tmp_path, monkeypatch
     assert ok and (site / "tax/np/2026/a/index.html").exists()
     ok, _ = build(tree, strict=True)
     assert ok
+
+
+def test_swap_interrupted_between_renames_is_repaired(tmp_path):
+    tree = PortalTree(tmp_path)
+    tree.post("tax/np/2026/a.md", "好文章", "2026-03-01")
+    ok, site = build(tree)
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    site.rename(tmp_path / "site.portal-old")  # as if killed after the first rename
+    tree.post("tax/np/2026/b.md", "坏文章", "2026-03-01", "blog")
+    ok, _ = build(tree, strict=True)
+    assert not ok
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
