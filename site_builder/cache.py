@@ -111,12 +111,22 @@ class EntryStore:
         self.used.add(key)
 
     def copy_to(self, key: str, target: str) -> bool:
-        """Copy the entry to `target` (folders made as needed); False when there is none."""
+        """Put the entry at `target` (folders made as needed); False when there is none.
+
+        A hard link when the cache and the site share a file system (no bytes copied),
+        else a copy. Whoever writes `target` later must replace it, never write into it:
+        see `replace_file`."""
         if not self.enabled:
             return False
+        source = self.path(key)
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(self.path(key), target)
+            if os.path.lexists(target):
+                os.unlink(target)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
         except OSError:
             return False
         self.used.add(key)
@@ -143,6 +153,15 @@ class EntryStore:
             except OSError:
                 pass
         return len(stale)
+
+
+def replace_file(data: bytes, path: str) -> None:
+    """Write `path` as a new file (never through an existing hard link into the cache)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.lexists(path):
+        os.unlink(path)
+    with open(path, "wb") as handle:
+        handle.write(data)
 
 
 class RenderCache:

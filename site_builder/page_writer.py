@@ -27,7 +27,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .cache import PageCache, digest, package_versions, stable_repr, tree_digest
+from .cache import PageCache, digest, replace_file, package_versions, stable_repr, tree_digest
 
 log = logging.getLogger("mkdocs.plugins.portal")
 POOL_THRESHOLD = 150  # below this many pages a process pool costs more than it saves
@@ -155,7 +155,7 @@ def write_pages(writer: PageWriter, files: list[File]) -> dict:
             counts["pages from cache"] += 1
             continue
         data = render_page(writer, file, parts)
-        utils.write_file(data, file.abs_dest_path)
+        replace_file(data, file.abs_dest_path)
         writer.cache.put(key, data)
         counts["pages rendered"] += 1
     return counts
