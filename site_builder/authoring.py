@@ -21,7 +21,7 @@ from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import ORGS_FILE
 from .core.orgs import Orgs, Unit, load_orgs
-from .core.posts import load_post
+from .core.posts import EMPTY_BODY, load_post
 from .core.problems import Problem
 from .core.sourcefile import decode
 from .core.urls import page_url, reserved_ids
@@ -280,7 +280,8 @@ def _quoted(text: str) -> str:
 def post_problems(workspace: Workspace, source: str, text: str) -> list[Problem]:
     """Problems of a post text under the same rules as `portal check`."""
     result = load_post(source, text.encode("utf-8"), workspace.orgs, workspace.config, workspace.now)
-    return result.problems
+    # The body is written next, by the staff member: an empty one is expected here.
+    return [p for p in result.problems if p.message != EMPTY_BODY]
 
 
 def _raise_title_problem(workspace: Workspace, request: NewPost) -> None:

@@ -63,6 +63,10 @@ def test_new_writes_a_post_that_passes_check(tree, capsys):
     assert meta["type"] == "news" and meta["author"] == "张三" and meta["tags"] == []
     assert "# category:" in path.read_text(encoding="utf-8")
     code, out, _ = run(capsys, "check")
+    assert code == 1 and "正文为空" in out  # nothing is published before the body is written
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n支部组织党员开展主题党日活动。\n")
+    code, out, _ = run(capsys, "check")
     assert code == 0, out
     assert "检查通过：1 篇文章" in out
 
@@ -74,6 +78,9 @@ def test_new_slugs_are_ascii_and_unique(tree, capsys):
     assert run(capsys, "new", "--unit", "tax/np", "--type", "experience", "--title", "第3次党课")[0] == 0
     names = sorted(p.name for p in (tree.content / "tax/np/2026").iterdir())
     assert names == ["2026-11-25-experience-2.md", "2026-11-25-experience.md", "ai-2.md", "ai-3.md", "ai.md"]
+    for name in names:
+        with (tree.content / "tax/np/2026" / name).open("a", encoding="utf-8") as handle:
+            handle.write("\n正文。\n")
     assert run(capsys, "check")[0] == 0
 
 

@@ -23,6 +23,8 @@ PATH_KEYS = {"slug", "url", "permalink", "path", "save_as", "output", "unit", "s
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 MARKUP_RE = re.compile(r"<[A-Za-z!/?]|\]\(|\*\*|__|`|&[#A-Za-z0-9]+;|\{\{|\{%")
+EMPTY_BODY = "正文为空"
+_COMMENT_RE = re.compile(r"<!--.*?(-->|$)", re.S)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -273,6 +275,9 @@ class _Checker:
             for key in QA_KEYS:
                 if key in self.meta:
                     self.fail(key, f"{key} 只用于有问必答（type: qa）的文章", f"删除 {key} 一行，或把 type 改为 qa")
+            if post.type and not _COMMENT_RE.sub("", body).strip():
+                self.problems.append(Problem(self.source, post.body_line, EMPTY_BODY,
+                                             "在头部信息（---）下面写上正文；还没写完可加 draft: true 先存为草稿"))
             return
         post.question = self.plain("question", multiline=True)
         if not post.question:
