@@ -1,11 +1,585 @@
-"""Feature module (work in progress in this session)."""
+"""Full-text search: a Pagefind index per system, and the search page at /search/.
+
+Posts are fed to Pagefind as plain-text records built from the core's data (no
+parsing of whole Material pages); ordinary pages are fed as their built HTML.
+Each shard (one per system, plus `_pages` for ordinary pages) is written to
+`pagefind/<shard>/`; the search page loads the first shard and merges the others
+in the browser (Pagefind `mergeIndex`). Shards are indexed in parallel, and a
+shard whose records did not change is copied from the cache instead of re-indexed.
+"""
 
 from __future__ import annotations
 
+import base64
+import gzip
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from html import escape
 
-def pages(build) -> list:
-    return []
+from .config import LEVEL_ORDER, LEVELS
+from .core.urls import page_url
+from .extras import ExtraPage
+from .pages.links import href
+
+SEARCH_URL = "search/"
+INDEX_DIR = "pagefind"
+PAGES_SHARD = "_pages"  # `_` cannot start a system id, so no system shard can clash
+LANGUAGE = "unknown"  # Pagefind's code for "no language processing" (see split_han)
+# Files Pagefind writes that the portal's own search page never loads.
+UNUSED_BUNDLE_FILES = (
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+)
+UNSPLIT_META = {"image", "date"}  # meta values that are not text (a path, a date)
+# Filter names as readers see them, with the URL parameter that carries each.
+FILTERS = (("system", "系统"), ("level", "层级"), ("city", "所属市"), ("column", "栏目"), ("year", "年份"))
+CACHE_FORMAT = "portal-search-5"  # bump when records or bundle pruning change meaning
+
+# Chinese is indexed character by character. A thin space (U+2009) around every Han
+# character and Chinese punctuation mark makes each one a word for Pagefind, and the search
+# page turns a query into an exact phrase of characters ("营 商 环 境"), so a query finds
+# exactly the texts that contain it; the page removes the thin spaces from excerpts.
+# Word segmentation would need the same segmenter at index time (Pagefind's zh: jieba) and in
+# the browser (Intl.Segmenter), and the two disagree (营商环境 vs 营|商|环境): such queries found
+# nothing. Pagefind's own segmenter is therefore off (language "unknown"), which also makes
+# indexing cheaper than with it.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+CJK = HAN + "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7"
+SEPARATOR = "\u2009"
+_CJK_EDGE = re.compile(f"(?<=[{CJK}])(?=[^\\s{SEPARATOR}])|(?<=[^\\s{SEPARATOR}])(?=[{CJK}])")
+_BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption|"
+                        r"blockquote|pre|br|hr|figure|figcaption|details|summary|section|article)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"[ \t\r\f\v\u3000]+")
+_LINES = re.compile(r"\s*\n\s*")
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """One searchable document: what Pagefind indexes and what a result shows."""
+
+    url: str  # site-relative, e.g. `tax/np/2026/rally/`
+    content: str
+    meta: dict = field(default_factory=dict)
+    filters: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """An ordinary page, indexed from its built HTML (the article only)."""
+
+    url: str
+    html: str
+
+
+@dataclass
+class Shard:
+    """The records of one index written to `pagefind/<name>/`."""
+
+    name: str
+    records: list[SearchRecord] = field(default_factory=list)
+    pages: list[HtmlPage] = field(default_factory=list)
+
+    @cached_property
+    def digest(self) -> str:
+        """Hash of everything that decides the shard's output files."""
+        h = hashlib.sha256(f"{CACHE_FORMAT}\0{pagefind_version()}\0{self.name}".encode())
+        for record in self.records:
+            h.update(json.dumps(asdict(record), ensure_ascii=False, sort_keys=True).encode())
+        for page in self.pages:
+            h.update(f"\0{page.url}\0{page.html}".encode())
+        return h.hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- records
+
+
+def html_text(fragment: str) -> str:
+    """Readable plain text of an HTML fragment: block tags become line breaks."""
+    text = html.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub("\n", fragment)))
+    return _LINES.sub("\n", _SPACES.sub(" ", text)).strip()
+
+
+def split_han(text: str) -> str:
+    """Text with a thin space on each side of every Han character and Chinese punctuation mark."""
+    return _CJK_EDGE.sub(SEPARATOR, text)
+
+
+def common_part(names: list[str]) -> str:
+    """The longest substring shared by all names ("" when they share fewer than two characters)."""
+    first, best = min(names, key=len), ""
+    for start in range(len(first)):
+        for end in range(len(first), start + len(best), -1):
+            if all(first[start:end] in name for name in names):
+                best = first[start:end]
+                break
+    return best if len(best) >= 2 else ""
+
+
+_CITY_PREFIX = re.compile(r"^(.{2,3}?市)")
+
+
+def city_names(orgs) -> dict[str, str]:
+    """Reader-facing city of each city-level unit (`system/unit` → e.g. 南平市).
+
+    City units of different systems that share an id (`np`) are one city: its name is
+    what their names share (国家税务总局南平市税务局, 南平市文旅局 → 南平市). A city unit
+    alone under its id gives its leading “…市”, or else its whole name.
+    """
+    groups: dict[str, list] = {}
+    for unit in orgs.units():
+        if unit.level == "city":
+            groups.setdefault(unit.id, []).append(unit)
+    names = {}
+    for units in groups.values():
+        shared = common_part([u.name for u in units]) if len(units) > 1 else ""
+        shared = shared.strip() if shared and not shared.startswith("市") else ""
+        for unit in units:
+            alone = _CITY_PREFIX.match(unit.name)
+            name = shared or (alone.group(1) if alone else unit.name)
+            names[unit.key] = name if name.endswith("市") or not shared else name + "市"
+    return names
+
+
+class Records:
+    """Turns the build's posts into search records (text, result fields, filters)."""
+
+    def __init__(self, build):
+        self.build, self.orgs, self.config = build, build.portal.orgs, build.config
+        self.cities = city_names(self.orgs)
+
+    def city(self, unit) -> str | None:
+        """The city a unit belongs to (its own for a city unit), None for a province unit."""
+        for candidate in [unit, *self.orgs.ancestors(unit)]:
+            if candidate.level == "city":
+                return self.cities[candidate.key]
+        return None
+
+    def filters(self, post) -> dict[str, list[str]]:
+        """系统, 层级, 所属市, 栏目, 年份 of a post (所属市 missing for province units)."""
+        unit = self.orgs.unit(post.unit_key)
+        found = {"系统": [self.orgs.systems[post.system].name], "层级": [unit.level_name],
+                 "栏目": [self.config.column_name(post.type)], "年份": [str(post.date.year)]}
+        city = self.city(unit)
+        if city:
+            found["所属市"] = [city]
+        return found
+
+    def record(self, post) -> SearchRecord:
+        """The search record of one published post: its text, what a result shows, its filters."""
+        unit = self.orgs.unit(post.unit_key)
+        rendered = self.build.rendered[post.source]
+        parts = [post.title, post.question or "", html_text(rendered.html), "、".join(post.tags)]
+        meta = {"title": post.title, "unit": unit.name, "date": post.date.strftime("%Y-%m-%d"),
+                "column": self.config.column_name(post.type)}
+        if rendered.image:
+            meta["image"] = rendered.image
+        return SearchRecord(post.url, "\n".join(p for p in parts if p), meta, self.filters(post))
+
+    def filter_values(self) -> list[tuple[str, str, list[str]]]:
+        """(URL parameter, filter name, values in reading order) of every filter, for the page's selects."""
+        seen: dict[str, set] = {label: set() for _, label in FILTERS}
+        for post in self.build.portal.posts:
+            for label, values in self.filters(post).items():
+                seen[label].update(values)
+        order = {
+            "系统": [s.name for s in self.orgs.systems.values()],
+            "层级": [LEVELS[level] for level in LEVEL_ORDER],
+            "所属市": list(dict.fromkeys(self.cities.values())),
+            "栏目": list(self.config.columns.values()),
+            "年份": sorted(seen["年份"], reverse=True),
+        }
+        return [(param, label, [v for v in order[label] if v in seen[label]]) for param, label in FILTERS]
+
+
+def searchable_pages(build) -> list[str]:
+    """Ordinary pages worth finding (about, 投稿指南 …); the home page is a listing."""
+    return sorted(p for p in build.portal.pages if p != "index.md")
+
+
+def shards(build, site_dir: str | None = None) -> list[Shard]:
+    """One shard per system that has posts, plus ordinary pages read from the built site."""
+    by_system: dict[str, Shard] = {s: Shard(s) for s in build.portal.orgs.systems}
+    records = Records(build)
+    for post in sorted(build.portal.posts, key=lambda p: p.source):
+        by_system[post.system].records.append(records.record(post))
+    found = [s for s in by_system.values() if s.records]
+    if site_dir is not None:
+        pages = Shard(PAGES_SHARD, pages=[p for p in map(lambda s: built_page(site_dir, s), searchable_pages(build)) if p])
+        if pages.pages:
+            found.append(pages)
+    return found
+
+
+def shard_names(build) -> list[str]:
+    """Names of the shards `write` produces, in the order the search page loads them."""
+    names = [s for s in build.portal.orgs.systems if any(p.system == s for p in build.portal.posts)]
+    return names + ([PAGES_SHARD] if searchable_pages(build) else [])
+
+
+def built_page(site_dir: str, source: str) -> HtmlPage | None:
+    """The built HTML of an ordinary page, if MkDocs wrote it."""
+    url = page_url(source)
+    path = os.path.join(site_dir, url, "index.html") if url.endswith("/") or not url else os.path.join(site_dir, url)
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return HtmlPage(url, handle.read())
+
+
+# ---------------------------------------------------------------- Pagefind
+
+
+def pagefind_version() -> str:
+    """Version of the installed Pagefind package (part of every shard's cache key)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class PagefindProcess:
+    """One `pagefind --service` process, spoken to over its stdin/stdout protocol.
+
+    The protocol is the one of Pagefind's Python package (base64 JSON messages, each
+    followed by a comma); this client writes all requests from a thread while it reads
+    the answers, instead of the package's asyncio loop that sleeps 0.1 s per answer.
+    """
+
+    def __init__(self):
+        from pagefind.service import get_executable
+
+        executable = get_executable()
+        if executable is None:
+            raise RuntimeError("找不到 Pagefind 程序：请安装 pagefind[extended]（pip install -e .）")
+        self.process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.next_id = 0
+        self.buffer = bytearray()
+
+    def __enter__(self) -> "PagefindProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.process.stdin and not self.process.stdin.closed:
+            self.process.stdin.close()
+        self.process.wait()
+
+    def request(self, payload: dict) -> dict:
+        """Send one request and wait for its answer."""
+        return self.requests([payload])[0]
+
+    def requests(self, payloads: list[dict]) -> list[dict]:
+        """Send many requests (written from a thread) and return their answers in order."""
+        first = self.next_id
+        self.next_id += len(payloads)
+        writer = threading.Thread(target=self._write, args=(payloads, first), daemon=True)
+        writer.start()
+        answers: dict[int, dict] = {}
+        while len(answers) < len(payloads):
+            message = self._read()
+            answers[message.get("message_id")] = message["payload"]
+        writer.join()
+        results = [answers[first + i] for i in range(len(payloads))]
+        for result in results:
+            if result.get("type") == "Error":
+                raise RuntimeError(f"Pagefind 建立索引失败：{result.get('message')}")
+        return results
+
+    def _write(self, payloads: list[dict], first: int) -> None:
+        stream = self.process.stdin
+        for offset, payload in enumerate(payloads):
+            message = json.dumps({"message_id": first + offset, "payload": payload}, ensure_ascii=False)
+            stream.write(base64.b64encode(message.encode("utf-8")) + b",")
+        stream.flush()
+
+    def _read(self) -> dict:
+        """The next answer: base64 JSON up to a comma."""
+        end, scanned = self.buffer.find(b","), 0
+        while end < 0:
+            scanned = len(self.buffer)
+            chunk = self.process.stdout.read1(1 << 20)
+            if not chunk:
+                raise RuntimeError("Pagefind 进程意外退出，搜索索引未生成")
+            self.buffer += chunk
+            end = self.buffer.find(b",", scanned)
+        message = bytes(self.buffer[:end])
+        del self.buffer[:end + 1]
+        return json.loads(base64.b64decode(message))
+
+
+def index_shard(pagefind: PagefindProcess, shard: Shard, output: str) -> None:
+    """Index one shard in a running Pagefind process and write its files to `output`.
+
+    The files come back over the pipe (GetFiles) and are written here: Pagefind's own
+    WriteFiles answers before its writes have reached the disk.
+    """
+    config = {"force_language": LANGUAGE}
+    if shard.pages:
+        config.update(root_selector="article", exclude_selectors=[".headerlink", ".md-content__button"])
+    index_id = pagefind.request({"type": "NewIndex", "config": config})["index_id"]
+    pagefind.requests([record_request(index_id, r) for r in shard.records]
+                      + [{"type": "AddFile", "index_id": index_id, "url": p.url, "file_path": None,
+                          "file_contents": split_han(p.html)} for p in shard.pages])
+    answer = pagefind.request({"type": "GetFiles", "index_id": index_id})
+    files = {f["path"]: base64.b64decode(f["content"]) for f in answer["files"]
+             if f["path"] not in UNUSED_BUNDLE_FILES}
+    write_files(canonical_files(files), output)
+
+
+def write_files(files: dict[str, bytes], output: str) -> None:
+    """Write a shard's files (paths relative to `output`)."""
+    for path, data in sorted(files.items()):
+        target = os.path.join(output, *path.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data)
+
+
+def index_shards(todo: list[Shard], root: str) -> None:
+    """Index shards in parallel, one Pagefind process per shard and per core, biggest first."""
+    def work(shard: Shard) -> None:
+        with PagefindProcess() as pagefind:
+            index_shard(pagefind, shard, os.path.join(root, shard.name))
+
+    ordered = sorted(todo, key=lambda s: (-(len(s.records) + len(s.pages)), s.name))
+    with ThreadPoolExecutor(max(1, min(os.cpu_count() or 1, len(todo)))) as pool:
+        list(pool.map(work, ordered))
+
+
+def record_request(index_id: int, record: SearchRecord) -> dict:
+    """An AddRecord request; Pagefind indexes meta values too, so they are split like the text."""
+    meta = {key: value if key in UNSPLIT_META else split_han(value) for key, value in record.meta.items()}
+    return {"type": "AddRecord", "index_id": index_id, "url": record.url, "content": split_han(record.content),
+            "language": LANGUAGE, "meta": meta, "filters": record.filters, "sort": None}
+
+
+# ---------------------------------------------------------------- deterministic output
+
+PAGEFIND_MAGIC = b"pagefind_dcd"  # every Pagefind data file is gzip(magic + CBOR)
+META_FILTERS = 3  # position of the [[filter name, file hash]] list in a pf_meta file
+
+
+@dataclass(frozen=True)
+class CborMap:
+    """A CBOR map, its pairs kept in file order."""
+
+    pairs: tuple
+
+
+@dataclass(frozen=True)
+class CborSimple:
+    """A CBOR simple value (false, true, null …), kept as its code."""
+
+    code: int
+
+
+def cbor_decode(data: bytes):
+    """Decode the CBOR that Pagefind writes (integers, strings, arrays, maps, simple values)."""
+    value, end = _cbor_item(data, 0)
+    if end != len(data):
+        raise ValueError("CBOR: trailing bytes")
+    return value
+
+
+def _cbor_item(data: bytes, at: int):
+    head = data[at]
+    major, info, at = head >> 5, head & 31, at + 1
+    if info < 24:
+        arg = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        arg, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise ValueError(f"CBOR: unsupported item {head:#x}")
+    if major == 0:
+        return arg, at
+    if major == 1:
+        return -1 - arg, at
+    if major in (2, 3):
+        raw = bytes(data[at:at + arg])
+        return (raw if major == 2 else raw.decode("utf-8")), at + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, at = _cbor_item(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        pairs = []
+        for _ in range(arg):
+            key, at = _cbor_item(data, at)
+            value, at = _cbor_item(data, at)
+            pairs.append((key, value))
+        return CborMap(tuple(pairs)), at
+    if major == 7 and info < 24:
+        return CborSimple(info), at
+    raise ValueError(f"CBOR: unsupported item {head:#x}")
+
+
+def _cbor_head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise ValueError("CBOR: integer too large")
+
+
+def cbor_encode(value) -> bytes:
+    """Encode what `cbor_decode` returns, in the shortest form (as Pagefind does)."""
+    if isinstance(value, CborSimple):
+        return bytes([0xE0 | value.code])
+    if isinstance(value, int):
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _cbor_head(3, len(raw)) + raw
+    if isinstance(value, CborMap):
+        return _cbor_head(5, len(value.pairs)) + b"".join(cbor_encode(k) + cbor_encode(v) for k, v in value.pairs)
+    if isinstance(value, list):
+        return _cbor_head(4, len(value)) + b"".join(cbor_encode(item) for item in value)
+    raise TypeError(f"CBOR: cannot encode {type(value).__name__}")
+
+
+def decode_pagefind_file(data: bytes):
+    raw = gzip.decompress(data)
+    if not raw.startswith(PAGEFIND_MAGIC):
+        raise ValueError("not a Pagefind data file")
+    return cbor_decode(raw[len(PAGEFIND_MAGIC):])
+
+
+def encode_pagefind_file(value, prefix: str, digits: int) -> tuple[str, bytes]:
+    """A data file named by its content: (`<prefix>_<hex>`, gzip bytes)."""
+    data = PAGEFIND_MAGIC + cbor_encode(value)
+    return f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}", gzip.compress(data, mtime=0)
+
+
+def canonical_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A shard's files made to depend on its records only.
+
+    Pagefind 1.5 writes each filter's values in hash-map order, which changes from run to
+    run, and names the filter and metadata files by those bytes. Sort the values and the
+    filters, and name those files (and the references to them) by the sorted content.
+    """
+    files = dict(files)
+    entry = json.loads(files["pagefind-entry.json"])
+    for language, index in sorted(entry["languages"].items()):
+        meta = decode_pagefind_file(files.pop(f"pagefind.{index['hash']}.pf_meta"))
+        meta[META_FILTERS] = sorted([name, canonical_filter(files, language, digest)]
+                                    for name, digest in meta[META_FILTERS])
+        index["hash"], data = encode_pagefind_file(meta, language, 15)
+        files[f"pagefind.{index['hash']}.pf_meta"] = data
+    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return files
+
+
+def canonical_filter(files: dict[str, bytes], language: str, digest: str) -> str:
+    """Replace one filter file by one with its values sorted; returns its new hash name."""
+    name, values = decode_pagefind_file(files.pop(f"filter/{digest}.pf_filter"))
+    new_digest, data = encode_pagefind_file([name, sorted(values)], language, 7)
+    files[f"filter/{new_digest}.pf_filter"] = data
+    return new_digest
+
+
+# ---------------------------------------------------------------- cache
+
+
+class ShardCache:
+    """Finished shard outputs kept under the cache folder, keyed by the shard's digest."""
+
+    def __init__(self, root: str | None):
+        self.root = os.path.join(root, "search") if root else None
+
+    def path(self, shard: Shard) -> str | None:
+        return os.path.join(self.root, shard.name, shard.digest) if self.root else None
+
+    def restore(self, shard: Shard, output: str) -> bool:
+        """Copy a cached shard into the site; False when there is none."""
+        cached = self.path(shard)
+        if not cached or not os.path.isfile(os.path.join(cached, "pagefind-entry.json")):
+            return False
+        shutil.copytree(cached, output)
+        return True
+
+    def store(self, shard: Shard, output: str) -> None:
+        """Keep this shard's output as the only cached version of the shard."""
+        cached = self.path(shard)
+        if not cached:
+            return
+        folder = os.path.dirname(cached)
+        shutil.rmtree(folder, ignore_errors=True)
+        temporary = cached + ".tmp"
+        shutil.copytree(output, temporary)
+        os.replace(temporary, cached)
+
+
+def cache_folder(build) -> str | None:
+    """The plugin's `cache_dir` (None: no cache)."""
+    return build.cache_dir
+
+
+# ---------------------------------------------------------------- the feature module
 
 
 def write(build, site_dir: str) -> None:
-    return None
+    """Write `pagefind/<shard>/` for every shard: unchanged shards from the cache, the rest indexed."""
+    root = os.path.join(site_dir, INDEX_DIR)
+    shutil.rmtree(root, ignore_errors=True)
+    cache = ShardCache(cache_folder(build))
+    todo = [s for s in shards(build, site_dir) if not cache.restore(s, os.path.join(root, s.name))]
+    if todo:
+        index_shards(todo, root)
+    for shard in todo:
+        cache.store(shard, os.path.join(root, shard.name))
+
+
+def pages(build) -> list[ExtraPage]:
+    """The search page at /search/."""
+    return [ExtraPage("search/index.md", "搜索", lambda: search_page(build))]
+
+
+def search_page(build) -> str:
+    """The search form, its filters and the (script-filled) result list."""
+    here = SEARCH_URL
+    shards_attr = escape(" ".join(shard_names(build)))
+    selects = "".join(filter_select(*choice) for choice in Records(build).filter_values())
+    return (
+        f'<div class="portal-search" data-portal-search data-index="{escape(href(INDEX_DIR + "/", here))}" '
+        f'data-shards="{shards_attr}" data-root="{escape(href("", here))}">'
+        '<form class="portal-search-form" role="search" method="get" action="./">'
+        '<input type="search" name="q" class="portal-search-input" placeholder="输入要查找的词语，如：党建联创" '
+        'aria-label="搜索词" autocomplete="off">'
+        '<button type="submit" class="md-button md-button--primary">搜索</button>'
+        f'<fieldset class="portal-search-filters"><legend>筛选</legend>{selects}</fieldset>'
+        '</form>'
+        '<p class="portal-search-status" role="status" aria-live="polite"></p>'
+        '<ol class="portal-search-results"></ol>'
+        '<button type="button" class="portal-search-more md-button" hidden>显示更多结果</button>'
+        '<noscript><p>搜索需要浏览器启用 JavaScript。</p></noscript>'
+        '</div>'
+        f'<script src="{escape(href("assets/portal/search.js", here))}" defer></script>'
+    )
+
+
+def filter_select(param: str, label: str, values: list[str]) -> str:
+    """One filter as a <select>: “全部” plus every value."""
+    options = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
+    return (f'<label class="portal-search-filter">{escape(label)} '
+            f'<select name="{param}" data-filter="{escape(label)}"><option value="">全部</option>{options}</select></label>')
