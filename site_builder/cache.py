@@ -40,8 +40,19 @@ def package_versions(*names: str) -> str:
 
 
 def stable_repr(value) -> str:
-    """`repr` without memory addresses (functions in Markdown extension configs)."""
-    return _ADDRESS.sub("", repr(value))
+    """`repr` that is the same in every process: sets and mappings sorted, no memory
+    addresses (functions in Markdown extension configs)."""
+    return _ADDRESS.sub("", repr(_canonical(value)))
+
+
+def _canonical(value):
+    if isinstance(value, dict):
+        return ("dict", sorted((repr(_canonical(k)), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, (set, frozenset)):
+        return ("set", sorted(repr(_canonical(v)) for v in value))
+    if isinstance(value, (list, tuple)):
+        return type(value)(_canonical(v) for v in value)
+    return value
 
 
 def digest(*parts) -> str:

@@ -170,3 +170,22 @@ def test_sitemap_lists_every_page(tmp_path, caplog):
     listed = {unquote(u) for u in re.findall(r"<loc>http://127\.0\.0\.1:8000/(.*?)/?</loc>", sitemap)} - {""}
     assert "tax/np/a" in listed and "tax/np" in listed and "guide" in listed
     assert pages <= listed
+
+
+def test_cache_keys_hold_across_processes(tmp_path):
+    """Two `portal build` runs (different hash seeds, as two real invocations have) share the cache."""
+    import os
+    import subprocess
+    import sys
+
+    tree = make_tree(tmp_path / "portal")
+    entries = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, SOURCE_DATE_EPOCH="1795608000", NO_MKDOCS_2_WARNING="1")
+        run = subprocess.run([sys.executable, "-m", "site_builder", "build", "--content", str(tree.content),
+                              "--site", str(tmp_path / f"site{seed}"), "--cache-dir", str(tmp_path / "cache")],
+                             env=env, capture_output=True, text=True, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        entries.append(sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.suffix in (".html", ".pickle")))
+    assert entries[0] and entries[1] == entries[0]  # the second run found every key the first one wrote
+    assert differences(tmp_path / "site1", tmp_path / "site2") == []
