@@ -30,6 +30,8 @@ class MarkdownSettings:
 
     extensions: list = field(default_factory=lambda: ["toc", "tables", "fenced_code"])
     configs: dict = field(default_factory=dict)
+    source: str = ""  # the configuration text they came from: part of the render cache key, since
+    # options such as a slugify function's arguments do not show in the objects themselves
 
 
 class PortalBuild:
@@ -89,6 +91,7 @@ class PortalBuild:
         settings = (package_versions("site-builder", "markdown", "pymdown-extensions", "nh3"),
                     tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
                     stable_repr(self.markdown.extensions), stable_repr(sorted(self.markdown.configs.items())),
+                    self.markdown.source,
                     self.config.attachment_types, self.config.max_attachment_bytes)
         return RenderCache(self.cache_dir, stable_repr(settings))
 

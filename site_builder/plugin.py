@@ -89,7 +89,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
         config.theme["font"] = False  # never load Google Fonts: intranets have no internet
         settings = portal_config(self.config, config.site_url, config.site_name, self.is_serve)
-        markdown = MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs))
+        markdown = MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs), _config_text(config))
         self.build = PortalBuild(config.docs_dir, settings, markdown, self.config.cache_dir or None)
         return config
 
@@ -227,6 +227,15 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if self.writer is not None and self.writer.pool is not None:
             self.writer.pool.shutdown(cancel_futures=True)
             self.writer.pool = None
+
+
+def _config_text(config) -> str:
+    """The text of mkdocs.yml (empty when there is no file)."""
+    path = config.config_file_path
+    if not path or not os.path.isfile(path):
+        return ""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.read()
 
 
 def _feed_links(here: str, feeds: list) -> list[dict]:
