@@ -173,13 +173,14 @@
     var datas = await Promise.all(batch.map(function (r) { return r.data(); }));
     if (run !== current.run) return;
     datas.forEach(function (data) { list.appendChild(resultItem(data)); });
+    if (!current.shown && window.performance && performance.mark) performance.mark("portal-search-results");
     current.shown += batch.length;
     more.hidden = current.shown >= current.results.length;
   }
 
   function showCounts(counts) {
     selects.forEach(function (select) {
-      if (!counts) {
+      if (!counts || !Object.keys(counts).length) {
         Array.prototype.forEach.call(select.options, function (o) { if (o.value) o.textContent = o.value; });
         return;
       }
@@ -203,6 +204,10 @@
       status.textContent = "请输入要查找的词语。";
       return;
     }
+    if (!shards.length) {
+      status.textContent = "本站还没有可以搜索的内容。";
+      return;
+    }
     status.textContent = "正在搜索…";
     try {
       var pagefind = await loadPagefind();
@@ -211,10 +216,12 @@
       current.results = found.results;
       current.shown = 0;
       showCounts(found.filters);
+      await showMore(run);
+      if (run !== current.run) return;
+      /* Set last: "找到 …" means the first results are on the page. */
       status.textContent = found.results.length
         ? "找到 " + found.results.length + " 篇" + (term ? "包含“" + term + "”的" : "") + "文章或页面。"
         : "没有找到" + (term ? "包含“" + term + "”的" : "") + "内容，请换个词语或放宽筛选条件。";
-      await showMore(run);
     } catch (error) {
       status.textContent = "搜索暂时无法使用（" + error.message + "），请稍后再试。";
     }
