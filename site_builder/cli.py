@@ -9,6 +9,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 
 from .core.problems import Problem, format_problems
@@ -243,14 +244,25 @@ def _report(args, build, problems: list[Problem], changed: int | None) -> int:
 def cmd_build(args) -> int:
     from .sitebuild import build_site
 
-    with problem_log(args.content, logging.WARNING) as log:
+    started = time.monotonic()
+    with _build_status(), problem_log(args.content, logging.WARNING) as log:
         ok = build_site(args.content, args.site, args.strict, args.cache_dir, args.config)
     if not ok:
         print("构建失败，原有网站保持不变。", file=sys.stderr)
         return 1
     skipped = f"；发现 {log.problems} 个问题（见上），有问题的文章未发布" if log.problems else ""
-    print(f"网站已生成到 {args.site}{skipped}。", file=sys.stderr)
+    print(f"网站已生成到 {args.site}（用时 {time.monotonic() - started:.1f} 秒）{skipped}。", file=sys.stderr)
     return 0
+
+
+def _build_status():
+    """A spinner on the terminal while a long build runs (nothing when output is not a terminal)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return contextlib.nullcontext()
+    return console.status("正在构建网站（文章多时需要几分钟；再次构建会复用缓存）…")
 
 
 def cmd_serve(args) -> int:
