@@ -21,17 +21,20 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import jinja2
 from mkdocs import utils
 from mkdocs.commands.build import get_context
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
 from .cache import PageCache, digest, replace_file, package_versions, stable_repr, tree_digest
 
 log = logging.getLogger("mkdocs.plugins.portal")
 POOL_THRESHOLD = 150  # below this many pages a process pool costs more than it saves
 CHUNK = 64
+DRAW_NAV_ONCE = True  # ChromeMemo on (tests turn it off to compare with Material's own drawing)
 
 
 class PortalPageFile(File):
@@ -95,12 +98,74 @@ def nav_outline(items) -> str:
     return ",".join(parts)
 
 
+def reach_material(env, config) -> None:
+    """Let templates name Material's own files as `material/…` (the portal's partials
+    nav.html and tabs.html wrap Material's partials of the same name)."""
+    material = next((d for d in config.theme.dirs if os.path.isfile(os.path.join(d, "partials", "nav-item.html"))
+                     and os.path.basename(os.path.dirname(d)) == "material"), None)
+    if material is not None and not getattr(env.loader, "portal_reaches_material", False):
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(material)})])
+        env.loader.portal_reaches_material = True
+
+
+class ChromeMemo:
+    """Navigation and tabs HTML of pages outside the navigation, drawn once per set of
+    relative links (theme/partials/nav.html and tabs.html ask a PageMemo for them).
+
+    Such a page marks nothing active, so its navigation differs from another's only in
+    the URLs the `url` filter makes relative to it: the base URL (its depth) and the links
+    to navigation targets under the page's own first folder (any other target is
+    base URL + target)."""
+
+    def __init__(self, nav, config):
+        targets = [u for u in nav_urls(nav.items) if "://" not in u and not u.startswith("/")]
+        for extra in (config.extra.get("homepage"), config.theme.get("logo"), config.theme.get("favicon")):
+            if isinstance(extra, str):
+                targets.append(extra)
+        self.by_folder: dict[str, list[str]] = {}
+        for target in sorted(set(targets)):
+            self.by_folder.setdefault(target.split("/", 1)[0], []).append(target)
+        self.drawn: dict[tuple, dict] = {}
+
+    def for_page(self, page, base_url: str) -> "PageMemo":
+        folder = page.url.split("/", 1)[0]
+        near = self.by_folder.get(folder)
+        key = (base_url, folder, tuple(get_relative_url(t, page.url) for t in near)) if near else (base_url,)
+        return PageMemo(self.drawn.setdefault(key, {}))
+
+
+class PageMemo:
+    """One page's view of the ChromeMemo: `get` a drawn part or `put` one (outputs nothing)."""
+
+    def __init__(self, parts: dict):
+        self.parts = parts
+
+    def get(self, name: str):
+        return self.parts.get(name)
+
+    def put(self, name: str, html) -> str:
+        self.parts[name] = html
+        return ""
+
+
+def nav_urls(items) -> list[str]:
+    """The URL of every page and link in the navigation tree (home included)."""
+    found = []
+    for item in items:
+        url = getattr(item, "url", None)
+        if isinstance(url, str):
+            found.append(url)
+        found.extend(nav_urls(item.children or []))
+    return found
+
+
 class PageWriter:
     """Renders a list of pages, in a pool when there are many; `finish()` waits for it."""
 
     def __init__(self, parts_of, config, nav, env, doc_files, cache_dir: str | None):
         self.parts_of, self.config, self.nav, self.env = parts_of, config, nav, env
         self.doc_files = doc_files
+        self.memo = ChromeMemo(nav, config) if DRAW_NAV_ONCE else None
         self.cache = PageCache(cache_dir, page_settings(config, nav))
         self.futures: list[Future] = []
         self.pool: ProcessPoolExecutor | None = None
@@ -174,6 +239,8 @@ def render_page(writer: PageWriter, file: File, parts: PageParts) -> bytes:
         context = get_context(nav, writer.doc_files, config, page)
         template = writer.env.get_template(page.meta.get("template", "main.html"))
         context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        if writer.memo is not None:
+            context["portal_memo"] = writer.memo.for_page(page, context["base_url"])
         output = template.render(context)
         output = config.plugins.on_post_page(output, page=page, config=config)
         return output.encode("utf-8", errors="xmlcharrefreplace")

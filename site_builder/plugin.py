@@ -24,7 +24,7 @@ from .engine import MarkdownSettings, PortalBuild, extra_pages, write_outputs
 from .pages.links import href
 from .pages.listing import render_view
 from .pages.post import post_footer, post_header
-from .page_writer import PageParts, PageWriter, PortalPageFile, write_sitemap
+from .page_writer import PageParts, PageWriter, PortalPageFile, reach_material, write_sitemap
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = os.path.join(os.path.dirname(__file__), "theme")
@@ -207,6 +207,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         """Priority -100: after other plugins; start writing the portal's own pages
         (in worker processes) while MkDocs renders the pages of the navigation."""
         self.env, self.files = env, files
+        reach_material(env, config)
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
                                  self.build.cache_dir)
         self.writer.start(self.own)

@@ -161,6 +161,21 @@ def test_worker_processes_write_the_same_site(tmp_path, caplog, monkeypatch):
     assert ok and differences(warm, cold) == []
 
 
+def test_navigation_drawn_once_equals_material(tmp_path, caplog, monkeypatch):
+    """Pages sharing a memoised navigation and tabs are byte-identical to pages whose
+    navigation Material draws each time (posts side by side, in other systems, listings)."""
+    tree = make_tree(tmp_path / "portal")
+    tree.post("tax/np/f.md", "南平动态三", "2026-03-07")
+    tree.post("radio/np-jo/g.md", "融媒体动态二", "2026-05-02")
+    ok, memo = build(tree, tmp_path / "memo", cache_dir=tmp_path / "c1")
+    assert ok
+    monkeypatch.setattr(page_writer, "DRAW_NAV_ONCE", False)
+    ok, plain = build(tree, tmp_path / "plain", cache_dir=tmp_path / "c2")
+    assert ok and differences(memo, plain) == []
+    nav = (memo / "radio/np-jo/g/index.html").read_text(encoding="utf-8")
+    assert 'href="../../../tax/"' in nav and 'href="../../"' in nav  # links relative to this page
+
+
 def test_sitemap_lists_every_page(tmp_path, caplog):
     tree = make_tree(tmp_path / "portal")
     ok, site = build(tree, cache_dir=tmp_path / "cache")
