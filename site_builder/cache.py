@@ -132,16 +132,26 @@ class EntryStore:
         source = self.path(key)
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            if os.path.lexists(target):
-                os.unlink(target)
             try:
                 os.link(source, target)
-            except OSError:
+            except FileExistsError:
+                os.unlink(target)
+                os.link(source, target)
+        except FileNotFoundError:
+            return False  # no such entry (the target's folder was just made)
+        except OSError:  # another file system, or no hard links there
+            try:
                 shutil.copyfile(source, target)
-        except OSError:
-            return False
+            except OSError:
+                return False
         self.used.add(key)
         return True
+
+    def write_to(self, key: str, data: bytes, target: str) -> None:
+        """Store an entry and put it at `target` (one write: the site file is a link to it)."""
+        self.write(key, data)
+        if not (key in self.used and self.copy_to(key, target)):
+            replace_file(data, target)
 
     def prune(self, keep: set[str], slack: int = 1000) -> int:
         """Delete entries not in `keep` once they outnumber the kept ones (plus `slack`)."""
@@ -281,3 +291,7 @@ class PageCache:
 
     def put(self, key: str, data: bytes) -> None:
         self.store.write(key, data)
+
+    def put_to(self, key: str, data: bytes, target: str) -> None:
+        """Store a page and write it to `target`."""
+        self.store.write_to(key, data, target)

@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from .cache import PageCache, digest, replace_file, package_versions, stable_repr, tree_digest
+from .cache import PageCache, digest, package_versions, stable_repr, tree_digest
 
 log = logging.getLogger("mkdocs.plugins.portal")
 POOL_THRESHOLD = 150  # below this many pages a process pool costs more than it saves
@@ -219,9 +219,7 @@ def write_pages(writer: PageWriter, files: list[File]) -> dict:
         if writer.cache.restore(key, file.abs_dest_path):
             counts["pages from cache"] += 1
             continue
-        data = render_page(writer, file, parts)
-        replace_file(data, file.abs_dest_path)
-        writer.cache.put(key, data)
+        writer.cache.put_to(key, render_page(writer, file, parts), file.abs_dest_path)
         counts["pages rendered"] += 1
     return counts
 
