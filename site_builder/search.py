@@ -33,29 +33,33 @@ from .pages.links import href
 SEARCH_URL = "search/"
 INDEX_DIR = "pagefind"
 PAGES_SHARD = "_pages"  # `_` cannot start a system id, so no system shard can clash
-LANGUAGE = "unknown"  # Pagefind's code for "no language processing" (see split_han)
+LANGUAGE = "unknown"  # Pagefind's code for "no language processing" (see index_words)
 # Files Pagefind writes that the portal's own search page never loads.
 UNUSED_BUNDLE_FILES = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
 )
-UNSPLIT_META = {"image", "date"}  # meta values that are not text (a path, a date)
 # Filter names as readers see them, with the URL parameter that carries each.
 FILTERS = (("system", "系统"), ("level", "层级"), ("city", "所属市"), ("column", "栏目"), ("year", "年份"))
-CACHE_FORMAT = "portal-search-5"  # bump when records or bundle pruning change meaning
+CACHE_FORMAT = "portal-search-6"  # bump when records, tokens or file rewriting change meaning
+# Index chunk size in word locations (Pagefind's default is 20,000: ~50 KiB per chunk, and a
+# query loads one chunk per term per shard). Smaller chunks mean a query downloads little more
+# than the postings of its own terms; the shard's meta file lists one entry per chunk.
+CHUNK_LOCATIONS = "4000"
 
-# Chinese is indexed character by character. A thin space (U+2009) around every Han
-# character and Chinese punctuation mark makes each one a word for Pagefind, and the search
-# page turns a query into an exact phrase of characters ("营 商 环 境"), so a query finds
-# exactly the texts that contain it; the page removes the thin spaces from excerpts.
+# Chinese is indexed as overlapping character pairs (bigrams): "乡村振兴" is the words
+# 乡村 村振 振兴 兴 (a run's last character closes it, so pairs of different runs are never
+# adjacent), and every Han character of a text is listed once more at its end, so a
+# one-character query is one exact word too. The search page turns a run of Chinese characters
+# into the exact phrase of its pairs ("乡村 村振 振兴"): a query finds exactly the texts that
+# contain it, and each pair is far rarer than a single character, so a query downloads little.
 # Word segmentation would need the same segmenter at index time (Pagefind's zh: jieba) and in
 # the browser (Intl.Segmenter), and the two disagree (营商环境 vs 营|商|环境): such queries found
-# nothing. Pagefind's own segmenter is therefore off (language "unknown"), which also makes
-# indexing cheaper than with it.
+# nothing. Pagefind's own segmenter is therefore off (language "unknown"). Pagefind keeps the
+# indexed words as a result's text, so `canonical_files` puts the readable text back into
+# each result fragment; the search page makes the excerpt from it.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-CJK = HAN + "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7"
-SEPARATOR = "\u2009"
-_CJK_EDGE = re.compile(f"(?<=[{CJK}])(?=[^\\s{SEPARATOR}])|(?<=[^\\s{SEPARATOR}])(?=[{CJK}])")
+_TOKEN = re.compile(f"([{HAN}]+)|[^\\W{HAN}]+")
 _BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption|"
                         r"blockquote|pre|br|hr|figure|figcaption|details|summary|section|article)\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"<[^>]*>")
@@ -73,21 +77,12 @@ class SearchRecord:
     filters: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class HtmlPage:
-    """An ordinary page, indexed from its built HTML (the article only)."""
-
-    url: str
-    html: str
-
-
 @dataclass
 class Shard:
     """The records of one index written to `pagefind/<name>/`."""
 
     name: str
     records: list[SearchRecord] = field(default_factory=list)
-    pages: list[HtmlPage] = field(default_factory=list)
 
     @cached_property
     def digest(self) -> str:
@@ -95,8 +90,6 @@ class Shard:
         h = hashlib.sha256(f"{CACHE_FORMAT}\0{pagefind_version()}\0{self.name}".encode())
         for record in self.records:
             h.update(json.dumps(asdict(record), ensure_ascii=False, sort_keys=True).encode())
-        for page in self.pages:
-            h.update(f"\0{page.url}\0{page.html}".encode())
         return h.hexdigest()[:32]
 
 
@@ -109,9 +102,22 @@ def html_text(fragment: str) -> str:
     return _LINES.sub("\n", _SPACES.sub(" ", text)).strip()
 
 
-def split_han(text: str) -> str:
-    """Text with a thin space on each side of every Han character and Chinese punctuation mark."""
-    return _CJK_EDGE.sub(SEPARATOR, text)
+def index_words(text: str, tail: bool = True) -> str:
+    """The words Pagefind indexes for a text: Han runs as overlapping character pairs closed by
+    their last character, other words as they are, then (with `tail`) every Han character once."""
+    words, closing, chars = [], set(), set()
+    for match in _TOKEN.finditer(text):
+        run = match.group(1)
+        if run is None:
+            words.append(match.group(0))
+            continue
+        words.extend(run[i:i + 2] for i in range(len(run) - 1))
+        words.append(run[-1])
+        closing.add(run[-1])
+        chars.update(run)
+    if tail:
+        words.extend(sorted(chars - closing))
+    return " ".join(words)
 
 
 def common_part(names: list[str]) -> str:
@@ -214,8 +220,8 @@ def shards(build, site_dir: str | None = None) -> list[Shard]:
         by_system[post.system].records.append(records.record(post))
     found = [s for s in by_system.values() if s.records]
     if site_dir is not None:
-        pages = Shard(PAGES_SHARD, pages=[p for p in map(lambda s: built_page(site_dir, s), searchable_pages(build)) if p])
-        if pages.pages:
+        pages = Shard(PAGES_SHARD, [r for r in (built_page(site_dir, s) for s in searchable_pages(build)) if r])
+        if pages.records:
             found.append(pages)
     return found
 
@@ -226,14 +232,24 @@ def shard_names(build) -> list[str]:
     return names + ([PAGES_SHARD] if searchable_pages(build) else [])
 
 
-def built_page(site_dir: str, source: str) -> HtmlPage | None:
-    """The built HTML of an ordinary page, if MkDocs wrote it."""
+_ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)
+_PAGE_TITLE = re.compile(r"<h1\b[^>]*>(.*?)</h1>|<title>(.*?)</title>", re.S)
+_PAGE_CHROME = re.compile(r'<a\b[^>]*class="(?:headerlink|md-content__button[^"]*)"[^>]*>.*?</a>', re.S)
+
+
+def built_page(site_dir: str, source: str) -> SearchRecord | None:
+    """The search record of an ordinary page, read from its built HTML (the article only)."""
     url = page_url(source)
     path = os.path.join(site_dir, url, "index.html") if url.endswith("/") or not url else os.path.join(site_dir, url)
     if not os.path.isfile(path):
         return None
     with open(path, encoding="utf-8") as handle:
-        return HtmlPage(url, handle.read())
+        page = handle.read()
+    article = _ARTICLE.search(page)
+    body = _PAGE_CHROME.sub("", article.group(1) if article else page)
+    title = _PAGE_TITLE.search(body) or _PAGE_TITLE.search(page)
+    title_text = html_text(next(g for g in title.groups() if g is not None)) if title else url
+    return SearchRecord(url, html_text(body), {"title": title_text})
 
 
 # ---------------------------------------------------------------- Pagefind
@@ -263,8 +279,9 @@ class PagefindProcess:
         executable = get_executable()
         if executable is None:
             raise RuntimeError("找不到 Pagefind 程序：请安装 pagefind[extended]（pip install -e .）")
+        environment = dict(os.environ, PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE=CHUNK_LOCATIONS)
         self.process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment)
         self.next_id = 0
         self.buffer = bytearray()
 
@@ -328,17 +345,12 @@ def index_shard(pagefind: PagefindProcess, shard: Shard, output: str) -> None:
     The files come back over the pipe (GetFiles) and are written here: Pagefind's own
     WriteFiles answers before its writes have reached the disk.
     """
-    config = {"force_language": LANGUAGE}
-    if shard.pages:
-        config.update(root_selector="article", exclude_selectors=[".headerlink", ".md-content__button"])
-    index_id = pagefind.request({"type": "NewIndex", "config": config})["index_id"]
-    pagefind.requests([record_request(index_id, r) for r in shard.records]
-                      + [{"type": "AddFile", "index_id": index_id, "url": p.url, "file_path": None,
-                          "file_contents": split_han(p.html)} for p in shard.pages])
+    index_id = pagefind.request({"type": "NewIndex", "config": {"force_language": LANGUAGE}})["index_id"]
+    pagefind.requests([record_request(index_id, r) for r in shard.records])
     answer = pagefind.request({"type": "GetFiles", "index_id": index_id})
     files = {f["path"]: base64.b64decode(f["content"]) for f in answer["files"]
              if f["path"] not in UNUSED_BUNDLE_FILES}
-    write_files(canonical_files(files), output)
+    write_files(canonical_files(files, shard.records), output)
 
 
 def write_files(files: dict[str, bytes], output: str) -> None:
@@ -356,16 +368,17 @@ def index_shards(todo: list[Shard], root: str) -> None:
         with PagefindProcess() as pagefind:
             index_shard(pagefind, shard, os.path.join(root, shard.name))
 
-    ordered = sorted(todo, key=lambda s: (-(len(s.records) + len(s.pages)), s.name))
+    ordered = sorted(todo, key=lambda s: (-len(s.records), s.name))
     with ThreadPoolExecutor(max(1, min(os.cpu_count() or 1, len(todo)))) as pool:
         list(pool.map(work, ordered))
 
 
 def record_request(index_id: int, record: SearchRecord) -> dict:
-    """An AddRecord request; Pagefind indexes meta values too, so they are split like the text."""
-    meta = {key: value if key in UNSPLIT_META else split_han(value) for key, value in record.meta.items()}
-    return {"type": "AddRecord", "index_id": index_id, "url": record.url, "content": split_han(record.content),
-            "language": LANGUAGE, "meta": meta, "filters": record.filters, "sort": None}
+    """An AddRecord request: the text as index words (see `index_words`). No meta: Pagefind
+    would index its values as words too (the title is in the text already); `canonical_files`
+    writes the record's meta into its result fragment."""
+    return {"type": "AddRecord", "index_id": index_id, "url": record.url, "content": index_words(record.content),
+            "language": LANGUAGE, "meta": {}, "filters": record.filters, "sort": None}
 
 
 # ---------------------------------------------------------------- deterministic output
@@ -471,14 +484,15 @@ def encode_pagefind_file(value, prefix: str, digits: int) -> tuple[str, bytes]:
     return f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}", gzip.compress(data, mtime=0)
 
 
-def canonical_files(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A shard's files made to depend on its records only.
+def canonical_files(files: dict[str, bytes], records: list[SearchRecord] = ()) -> dict[str, bytes]:
+    """A shard's files made to depend on its records only, with readable result fragments.
 
     Pagefind 1.5 writes each filter's values in hash-map order, which changes from run to
     run, and names the filter and metadata files by those bytes. Sort the values and the
     filters, and name those files (and the references to them) by the sorted content.
+    Each result fragment gets its record's readable text and meta instead of the index words.
     """
-    files = dict(files)
+    files = readable_fragments(dict(files), {r.url: r for r in records})
     entry = json.loads(files["pagefind-entry.json"])
     for language, index in sorted(entry["languages"].items()):
         meta = decode_pagefind_file(files.pop(f"pagefind.{index['hash']}.pf_meta"))
@@ -487,6 +501,23 @@ def canonical_files(files: dict[str, bytes]) -> dict[str, bytes]:
         index["hash"], data = encode_pagefind_file(meta, language, 15)
         files[f"pagefind.{index['hash']}.pf_meta"] = data
     files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return files
+
+
+def readable_fragments(files: dict[str, bytes], by_url: dict[str, SearchRecord]) -> dict[str, bytes]:
+    """Fragments (gzip of magic + JSON) with the record's text and meta; names unchanged,
+    as the meta file refers to them by name."""
+    for path, data in files.items():
+        if not path.startswith("fragment/"):
+            continue
+        raw = gzip.decompress(data)
+        fragment = json.loads(raw[len(PAGEFIND_MAGIC):])
+        record = by_url.get(fragment["url"].lstrip("/")) or by_url.get(fragment["url"])
+        if record is None:
+            continue
+        fragment["content"], fragment["meta"] = record.content, dict(sorted(record.meta.items()))
+        body = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        files[path] = gzip.compress(PAGEFIND_MAGIC + body, mtime=0)
     return files
 
 
@@ -559,10 +590,12 @@ def search_page(build) -> str:
     """The search form, its filters and the (script-filled) result list."""
     here = SEARCH_URL
     shards_attr = escape(" ".join(shard_names(build)))
+    systems = {build.portal.orgs.systems[name].name: name for name in shard_names(build) if name != PAGES_SHARD}
+    systems_attr = escape(json.dumps(systems, ensure_ascii=False, sort_keys=True))
     selects = "".join(filter_select(*choice) for choice in Records(build).filter_values())
     return (
         f'<div class="portal-search" data-portal-search data-index="{escape(href(INDEX_DIR + "/", here))}" '
-        f'data-shards="{shards_attr}" data-root="{escape(href("", here))}">'
+        f'data-shards="{shards_attr}" data-shard-systems="{systems_attr}" data-root="{escape(href("", here))}">'
         '<form class="portal-search-form" role="search" method="get" action="./">'
         '<input type="search" name="q" class="portal-search-input" placeholder="输入要查找的词语，如：党建联创" '
         'aria-label="搜索词" autocomplete="off">'

@@ -33,6 +33,8 @@ def search_tree(root: Path) -> PortalTree:
               body="会议部署明年党建工作。")
     tree.post("radio/np-jo/2025/media.md", "融媒体中心开展联创活动", "2025-06-18",
               body="建瓯市融媒体中心与挂钩村开展党建联创活动。")
+    tree.post("radio/np/2025/wiring.md", "南平台检修线路", "2025-03-02",
+              body="技术组完成线路检修，设备运行正常。")
     tree.write("guide/index.md", "# 投稿指南\n\n信息员投稿须知：稿件经本单位审核后发布。\n")
     return tree
 
@@ -75,10 +77,13 @@ def test_every_page_has_a_header_box_submitting_to_the_search_page(site):
         assert f'role="search" method="get" action="{action}"' in html, page
 
 
-def test_split_han_spaces_every_chinese_character():
-    from site_builder.search import SEPARATOR, split_han
+def test_chinese_is_indexed_as_character_pairs_closed_by_the_last_character():
+    from site_builder.search import index_words
 
-    assert split_han("党建联创 2026年，abc") == SEPARATOR.join(["党", "建", "联", "创 2026", "年", "，", "abc"])
+    # 党建联创 → 党建 建联 联创 创; 年 is a run of its own; 党/建/联 are listed again at the end.
+    assert index_words("党建联创 2026年，abc") == "党建 建联 联创 创 2026 年 abc 党 建 联"
+    # Two runs are never adjacent pairs: 党建，建设 must not look like 党建设.
+    assert index_words("党建，建设", tail=False) == "党建 建 建设 设"
 
 
 def test_city_of_a_city_unit_is_what_the_systems_names_share():
@@ -218,6 +223,27 @@ def test_the_header_box_searches_from_any_page(page, served):
     assert finished(page).startswith("找到 2 篇")
     assert urlsplit(page.url).path == "/search/"
     assert sorted(result_links(page)) == ["/tax/np-jo/2026/invoice/", "/tax/np/2026/tea/"]
+
+
+def test_a_single_character_finds_every_text_containing_it(page, served):
+    page.goto(f"{served}search/?q=瓯")
+    assert finished(page).startswith("找到 2 篇")
+    assert sorted(result_links(page)) == ["/radio/np-jo/2025/media/", "/tax/np-jo/2026/invoice/"]
+
+
+def test_a_phrase_does_not_match_across_punctuation(page, served):
+    # “检修，设备” holds the pairs 检修 and 设备 next to each other, not the text 检修设备.
+    page.goto(f"{served}search/?q=修设")
+    assert finished(page).startswith("没有找到")
+    page.goto(f"{served}search/?q=线路检修")
+    assert finished(page).startswith("找到 1 篇")
+    assert page.inner_text(".portal-search-results mark") == "线路检修"
+
+
+def test_a_system_filter_loads_only_that_systems_index(page, served):
+    page.goto(f"{served}search/?q=联创&system=广播电视系统")
+    assert finished(page).startswith("找到 1 篇")
+    assert not any("/pagefind/tax/" in url for url in page.requests)
 
 
 def test_no_request_leaves_the_site(page, served):

@@ -1,6 +1,8 @@
 /* The portal's search page (/search/): Pagefind, one index per system, merged in the browser.
  *
- * The page carries the shard names and the index folder (data-shards, data-index);
+ * The page carries the shard names, the shard of each system and the index folder
+ * (data-shards, data-shard-systems, data-index); a search filtered by 系统 loads that
+ * system's shard only, the others are merged when a search needs them;
  * the query and filters live in the address (?q=…&system=…), so a search is a link.
  * Everything is loaded from the site itself: no other host is ever asked.
  */
@@ -8,10 +10,12 @@
   "use strict";
 
   var PAGE_SIZE = 10;
-  /* Han characters are indexed one by one (see site_builder/search.py): a run of them is
-     searched as an exact phrase of characters, other words as they are. */
+  /* Chinese is indexed as overlapping character pairs (see site_builder/search.py): a run of
+     Han characters is searched as the exact phrase of its pairs (乡村振兴 → "乡村 村振 振兴"),
+     a single character as an exact word, other words as they are. */
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+/gu;
   var WORD = /[\p{L}\p{N}_]+/gu;
+  var ALL_HAN = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+$/u;
   var root = document.querySelector("[data-portal-search]");
   if (!root) return;
 
@@ -24,22 +28,47 @@
   var siteRoot = new URL(root.getAttribute("data-root"), location.href);
   var indexBase = new URL(root.getAttribute("data-index"), location.href);
   var shards = (root.getAttribute("data-shards") || "").split(" ").filter(Boolean);
+  var shardOfSystem = JSON.parse(root.getAttribute("data-shard-systems") || "{}");
 
-  var pagefindPromise = null;
-  var current = { results: [], shown: 0, run: 0 };
+  var primaryPromise = null;
+  var loaded = {};  /* shard name → promise of its being searchable */
+  var current = { results: [], shown: 0, run: 0, needles: [] };
 
-  function loadPagefind() {
-    if (!pagefindPromise) {
-      pagefindPromise = (async function () {
-        var primary = await import(new URL(shards[0] + "/pagefind.js", indexBase).href);
-        await primary.options({ excerptLength: 60, basePath: new URL(shards[0] + "/", indexBase).pathname });
-        for (var i = 1; i < shards.length; i++) {
-          await primary.mergeIndex(new URL(shards[i] + "/", indexBase).pathname);
-        }
+  function shardPath(name) { return new URL(name + "/", indexBase).pathname; }
+
+  /* The shards a search needs: the chosen system's only, or all. */
+  function neededShards(filters) {
+    var only = shardOfSystem[filters["系统"]];
+    return only ? [only] : shards;
+  }
+
+  /* Pagefind with (at least) the needed shards: the first one loaded is the primary index,
+     the others are merged into it (they share its script and WebAssembly). */
+  async function loadPagefind(needed) {
+    if (!primaryPromise) {
+      var first = needed[0];
+      primaryPromise = (async function () {
+        var primary = await import(new URL(first + "/pagefind.js", indexBase).href);
+        await primary.options({ excerptLength: 0, basePath: shardPath(first) });
+        /* Pagefind takes its query language from <html lang> when it starts (synchronously in
+           init) and would cut a Chinese query into dictionary words (茶青 → 茶 青), which are not
+           the index's character pairs: it starts under the index's language ("unknown"). */
+        var html = document.documentElement;
+        var lang = html.getAttribute("lang");
+        html.setAttribute("lang", "unknown");
+        var started;
+        try { started = primary.init(); } finally { html.setAttribute("lang", lang); }
+        await started;
         return primary;
       })();
+      loaded[first] = primaryPromise;
     }
-    return pagefindPromise;
+    var pagefind = await primaryPromise;
+    await Promise.all(needed.map(function (name) {
+      if (!loaded[name]) loaded[name] = pagefind.mergeIndex(shardPath(name), { language: "unknown" });
+      return loaded[name];
+    }));
+    return pagefind;
   }
 
   function readAddress() {
@@ -70,17 +99,26 @@
     return filters;
   }
 
-  /* The Pagefind searches a query stands for: one per Han run (as a phrase) or other word. */
+  /* What a query looks for in the text: its Han runs and its other words. */
+  function needles(term) {
+    var found = [];
+    var rest = term.replace(HAN_RUN, function (run) { found.push(run); return " "; });
+    (rest.match(WORD) || []).forEach(function (word) { found.push(word.toLowerCase()); });
+    return found.filter(function (n, i) { return found.indexOf(n) === i; });
+  }
+
+  /* The Pagefind search of one needle: a Han run as the exact phrase of its character pairs. */
+  function pagefindQuery(needle) {
+    var chars = Array.from(needle);
+    if (!ALL_HAN.test(needle)) return needle;
+    if (chars.length === 1) return '"' + needle + '"';
+    var pairs = [];
+    for (var i = 0; i + 1 < chars.length; i++) pairs.push(chars[i] + chars[i + 1]);
+    return '"' + pairs.join(" ") + '"';
+  }
+
   function queryParts(term) {
-    var parts = [];
-    var rest = term.replace(HAN_RUN, function (run) {
-      var chars = Array.from(run);
-      parts.push(chars.length > 1 ? '"' + chars.join(" ") + '"' : run);
-      return " ";
-    });
-    (rest.match(WORD) || []).forEach(function (word) { parts.push(word); });
-    parts = parts.filter(function (part, i) { return parts.indexOf(part) === i; });
-    return parts.sort(function (a, b) { return b.length - a.length; });
+    return needles(term).sort(function (a, b) { return b.length - a.length; }).map(pagefindQuery);
   }
 
   /* Pages found by every part, best total score first; filter counts only for one part. */
@@ -106,33 +144,45 @@
     return { results: results, filters: null };
   }
 
-  /* The index has a thin space around every Chinese character and punctuation mark (excerpts
-     come back with plain spaces): remove spaces next to them, also across <mark> tags. */
-  var CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}" +
-    "\\u3000-\\u303f\\uff00-\\uffef\\u2018-\\u201f\\u2026\\u2014\\u00b7";
-  var CJK_GAP = new RegExp("(?<=[" + CJK + "](?:</?mark>)*)\\s+|\\s+(?=(?:</?mark>)*[" + CJK + "])", "gu");
-  function plain(text) {
-    return (text || "").replace(/\u2009/g, "").replace(CJK_GAP, "");
-  }
+  var EXCERPT_BEFORE = 24;
+  var EXCERPT_LENGTH = 90;
 
-  /* Excerpts come from Pagefind with <mark> around the matches: keep text and <mark> only. */
-  function excerptNodes(excerpt) {
-    var joined = plain(excerpt).replace(/<\/mark><mark>/g, "");
-    var parsed = new DOMParser().parseFromString("<p>" + joined + "</p>", "text/html").body;
+  /* The excerpt of a result, made from its text (the index holds character pairs, so
+     Pagefind's own excerpt is not readable): the text around the first match, every match
+     in it marked. Built from text nodes only, so no markup of the text can take effect. */
+  function excerptNodes(content, wanted) {
+    var text = (content || "").replace(/\s+/g, " ").trim();
+    var lower = text.toLowerCase();
+    var first = -1;
+    wanted.forEach(function (n) {
+      var at = lower.indexOf(n);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+    });
+    var start = first > EXCERPT_BEFORE ? first - EXCERPT_BEFORE : 0;
+    var end = Math.min(text.length, start + EXCERPT_LENGTH);
     var out = document.createDocumentFragment();
-    (function copy(node) {
-      node.childNodes.forEach(function (child) {
-        if (child.nodeType === Node.TEXT_NODE) {
-          out.appendChild(document.createTextNode(child.textContent));
-        } else if (child.nodeName === "MARK") {
-          var mark = document.createElement("mark");
-          mark.textContent = child.textContent;
-          out.appendChild(mark);
-        } else if (child.nodeType === Node.ELEMENT_NODE) {
-          copy(child);
+    if (start > 0) out.appendChild(document.createTextNode("…"));
+    var at = start;
+    while (at < end) {
+      var next = -1, size = 0;
+      wanted.forEach(function (n) {
+        var found = lower.indexOf(n, at);
+        if (found >= 0 && found < end && (next < 0 || found < next || (found === next && n.length > size))) {
+          next = found;
+          size = n.length;
         }
       });
-    })(parsed);
+      if (next < 0) {
+        out.appendChild(document.createTextNode(text.slice(at, end)));
+        break;
+      }
+      if (next > at) out.appendChild(document.createTextNode(text.slice(at, next)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(next, next + size);
+      out.appendChild(mark);
+      at = next + size;
+    }
+    if (end < text.length) out.appendChild(document.createTextNode("…"));
     return out;
   }
 
@@ -148,14 +198,14 @@
     var item = element("li", "portal-search-result");
     var text = element("div", "portal-item-text");
     var title = element("p", "portal-item-title");
-    var link = element("a", "", plain(meta.title) || data.url);
+    var link = element("a", "", meta.title || data.url);
     link.href = data.url;
     title.appendChild(link);
     text.appendChild(title);
-    var facts = [meta.unit, meta.date, meta.column].filter(Boolean).map(plain).join(" · ");
+    var facts = [meta.unit, meta.date, meta.column].filter(Boolean).join(" · ");
     if (facts) text.appendChild(element("p", "portal-item-meta", facts));
     var summary = element("p", "portal-item-summary");
-    summary.appendChild(excerptNodes(data.excerpt || ""));
+    summary.appendChild(excerptNodes(data.content, current.needles));
     text.appendChild(summary);
     if (meta.image) {
       var image = element("img", "portal-thumb");
@@ -210,9 +260,10 @@
     }
     status.textContent = "正在搜索…";
     try {
-      var pagefind = await loadPagefind();
+      var pagefind = await loadPagefind(neededShards(filters));
       var found = await combinedSearch(pagefind, term, filters);
       if (run !== current.run) return;
+      current.needles = needles(term);
       current.results = found.results;
       current.shown = 0;
       showCounts(found.filters);
