@@ -20,6 +20,7 @@ class ExtraPage:
     render: Callable[[], str]  # returns the page's HTML body
     feeds: list = field(default_factory=list)  # core.views.Feed objects advertised in <head>
     nav_section: str | None = None  # top-level navigation entry it belongs under, if any
+    template: str | None = None  # theme template other than main.html (e.g. "search.html")
 
     @property
     def url(self) -> str:

@@ -166,7 +166,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                              rendered.toc, _feed_links(post.url, self._post_feeds(post)))
         if uri in self.extras:
             extra = self.extras[uri]
-            return PageParts(_plain_meta({"title": extra.title}), extra.render(), [], _feed_links(extra.url, extra.feeds))
+            meta = _plain_meta({"title": extra.title}) | ({"template": extra.template} if extra.template else {})
+            return PageParts(meta, extra.render(), [], _feed_links(extra.url, extra.feeds))
         if uri in self.build.views and uri != "index.md":
             view = self.build.views[uri]
             return PageParts(_plain_meta({"title": view.title}), render_view(ctx, view), [],

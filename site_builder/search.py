@@ -31,6 +31,7 @@ from .extras import ExtraPage
 from .pages.links import href
 
 SEARCH_URL = "search/"
+SEARCH_TEMPLATE = "search.html"  # site_builder/theme/search.html: Material without its JS bundle
 INDEX_DIR = "pagefind"
 PAGES_SHARD = "_pages"  # `_` cannot start a system id, so no system shard can clash
 LANGUAGE = "unknown"  # Pagefind's code for "no language processing" (see index_words)
@@ -583,7 +584,7 @@ def write(build, site_dir: str) -> None:
 
 def pages(build) -> list[ExtraPage]:
     """The search page at /search/."""
-    return [ExtraPage("search/index.md", "搜索", lambda: search_page(build))]
+    return [ExtraPage("search/index.md", "搜索", lambda: search_page(build), template=SEARCH_TEMPLATE)]
 
 
 def search_page(build) -> str:

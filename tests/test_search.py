@@ -70,6 +70,14 @@ def test_search_page_lists_shards_and_filter_values(site):
         assert f'<option value="{value}">' in html
 
 
+def test_search_page_has_the_site_header_without_materials_script_bundle(site):
+    html = (site / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'class="md-header' in html and "data-portal-header-search" in html
+    assert "assets/stylesheets/main." in html
+    assert "javascripts/bundle." not in html
+    assert "javascripts/bundle." in (site / "index.html").read_text(encoding="utf-8")
+
+
 def test_every_page_has_a_header_box_submitting_to_the_search_page(site):
     for page, action in (("index.html", "search/"), ("tax/np/index.html", "../../search/"),
                          ("tax/np/2026/tea/index.html", "../../../../search/")):
