@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
@@ -84,7 +86,27 @@ def _swap(new: str, target: str) -> None:
     if os.path.exists(target):
         os.replace(target, old)
     os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+    _discard(old)
+
+
+_DELETE = ("import glob, shutil, sys\n"
+           "for folder in glob.glob(glob.escape(sys.argv[1]) + '-*'):\n"
+           "    shutil.rmtree(folder, ignore_errors=True)\n")
+
+
+def _discard(old: str) -> None:
+    """Delete the previous site without making the build wait: renamed aside
+    (`<site>.portal-old-<pid>`), then removed by a detached process, which also removes
+    any such folder an earlier build left behind."""
+    if not os.path.exists(old):
+        return
+    aside = f"{old}-{os.getpid()}"
+    try:
+        os.replace(old, aside)
+        subprocess.Popen([sys.executable, "-c", _DELETE, old], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(aside if os.path.exists(aside) else old, ignore_errors=True)
 
 
 def _repair(target: str) -> None:

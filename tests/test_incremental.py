@@ -176,6 +176,26 @@ def test_navigation_drawn_once_equals_material(tmp_path, caplog, monkeypatch):
     assert 'href="../../../tax/"' in nav and 'href="../../"' in nav  # links relative to this page
 
 
+def test_rebuild_replaces_the_site_and_removes_the_old_one(tmp_path, caplog):
+    """The old site is swapped out at once and deleted by a detached process."""
+    import time
+
+    tree = make_tree(tmp_path / "portal")
+    site = tmp_path / "site"
+    assert build(tree, site, cache_dir=tmp_path / "cache")[0]
+    (site / "stale.txt").write_text("旧文件", encoding="utf-8")
+    edit_title(tree)
+    assert build(tree, site, cache_dir=tmp_path / "cache")[0]
+    assert not (site / "stale.txt").exists()
+    assert "南平动态二（修订）" in (site / "tax/np/b/index.html").read_text(encoding="utf-8")
+    leftovers = lambda: sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site."))
+    for _ in range(300):  # the deleting process runs on its own; give it up to a minute
+        if not leftovers():
+            break
+        time.sleep(0.2)
+    assert leftovers() == []
+
+
 def test_sitemap_lists_every_page(tmp_path, caplog):
     tree = make_tree(tmp_path / "portal")
     ok, site = build(tree, cache_dir=tmp_path / "cache")
