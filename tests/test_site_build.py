@@ -90,7 +90,8 @@ def test_post_page_facts_and_links(sample):
     _, site = sample
     post = page(site, "tax/np-jo/2026/party-day/")
     meta = texts(post, '//div[contains(@class,"portal-post-meta")]')[0]
-    for word in ("建瓯市税务局", "县级", "2026-05-01", "工作动态", "主题党日", "被南平市税务局采用"):
+    for word in ("税务系统 › 省税务局 › 南平市税务局 › 建瓯市税务局", "县级", "2026-05-01", "工作动态", "主题党日",
+                 "被南平市税务局采用"):
         assert word in meta
     unit_link = post.xpath('//div[contains(@class,"portal-post-meta")]//a[text()="建瓯市税务局"]/@href')[0]
     assert (site / "tax/np-jo/2026/party-day" / unit_link / "index.html").resolve() == (site / "tax/np-jo/index.html").resolve()

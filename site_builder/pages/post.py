@@ -10,14 +10,22 @@ from .links import a
 from .listing import PageContext, date_text, tag_links
 
 
-def post_header(ctx: PageContext, post: Post) -> str:
-    """Unit (linked), level, date, column, category, tags, author, adoption badges."""
-    here = post.url
+def unit_chain(ctx: PageContext, post: Post) -> str:
+    """Breadcrumbs of the post's unit: system › province › city › county."""
     unit = ctx.orgs.unit(post.unit_key)
     system = ctx.orgs.systems[post.system]
+    chain = [a(f"{system.id}/", post.url, system.name)]
+    chain += [a(f"{u.system}/{u.id}/", post.url, u.name) for u in reversed(ctx.orgs.ancestors(unit))]
+    chain.append(a(f"{unit.system}/{unit.id}/", post.url, unit.name))
+    return " › ".join(chain)
+
+
+def post_header(ctx: PageContext, post: Post) -> str:
+    """Unit (linked, with the units above it), level, date, column, category, tags, author, adoption badges."""
+    here = post.url
+    unit = ctx.orgs.unit(post.unit_key)
     facts = [
-        a(f"{system.id}/", here, system.name),
-        a(f"{unit.system}/{unit.id}/", here, unit.name),
+        unit_chain(ctx, post),
         f'<span class="portal-level portal-level-{unit.level}">{unit.level_name}</span>',
         f'<time datetime="{post.date.isoformat()}">{date_text(post.date)}</time>',
         a(f"{post.type}/", here, ctx.config.column_name(post.type)),
