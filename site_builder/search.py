@@ -1,11 +1,13 @@
 """Full-text search: a Pagefind index per system, and the search page at /search/.
 
 Posts are fed to Pagefind as plain-text records built from the core's data (no
-parsing of whole Material pages); ordinary pages are fed as their built HTML.
+parsing of whole Material pages); ordinary pages as the text of their built article.
 Each shard (one per system, plus `_pages` for ordinary pages) is written to
-`pagefind/<shard>/`; the search page loads the first shard and merges the others
-in the browser (Pagefind `mergeIndex`). Shards are indexed in parallel, and a
-shard whose records did not change is copied from the cache instead of re-indexed.
+`pagefind/<shard>/`; the search page loads the shard a search needs first (the
+chosen system's, or the first) and merges the others in the browser when a search
+needs them (Pagefind `mergeIndex`). Shards are indexed in parallel, and a shard
+whose records did not change is copied from the cache instead of re-indexed.
+Chinese is indexed as character pairs (see `index_words`).
 """
 
 from __future__ import annotations
