@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import posixpath
+import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -96,6 +97,18 @@ def nav_outline(items) -> str:
         url = getattr(item, "url", "")
         parts.append(f"({item.title!r},{url!r},{nav_outline(item.children or [])})")
     return ",".join(parts)
+
+
+def cache_templates(env, cache_dir: str | None) -> None:
+    """Keep compiled templates in the cache (Jinja's bytecode cache; its entries are
+    checked against the template source), so a build does not compile Material again."""
+    if cache_dir and env.bytecode_cache is None:
+        folder = os.path.join(cache_dir, f"templates-py{sys.version_info[0]}{sys.version_info[1]}")
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:
+            return
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(folder)
 
 
 def reach_material(env, config) -> None:
@@ -179,6 +192,8 @@ class PageWriter:
             return
         global _WRITER
         _WRITER = self
+        self._add(write_pages(self, files[:1]))  # compiles the templates once, before the fork
+        files = files[1:]
         self.files_by_uri = {f.src_uri: f for f in files}
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
         chunks = [[f.src_uri for f in files[i:i + CHUNK]] for i in range(0, len(files), CHUNK)]

@@ -24,7 +24,7 @@ from .engine import MarkdownSettings, PortalBuild, extra_pages, write_outputs
 from .pages.links import href
 from .pages.listing import render_view
 from .pages.post import post_footer, post_header
-from .page_writer import PageParts, PageWriter, PortalPageFile, reach_material, write_sitemap
+from .page_writer import PageParts, PageWriter, PortalPageFile, cache_templates, reach_material, write_sitemap
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = os.path.join(os.path.dirname(__file__), "theme")
@@ -209,20 +209,22 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         (in worker processes) while MkDocs renders the pages of the navigation."""
         self.env, self.files = env, files
         reach_material(env, config)
+        cache_templates(env, self.build.cache_dir)
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
                                  self.build.cache_dir)
         self.writer.start(self.own)
         return env
 
     def on_post_build(self, *, config) -> None:
-        """The portal's own pages, the sitemap over all pages, then feeds, OPML,
-        statistics exports and the search index, from the core's views."""
+        """Feeds, OPML, statistics exports and the search index (from the core's views,
+        while the page workers still write the portal's own pages), then those pages and
+        the sitemap over all pages."""
+        write_outputs(self.build, config.site_dir)
         counts = self.writer.finish()
         log.info("门户页面：新渲染 %d 个，从缓存复用 %d 个；文章正文：新渲染 %d 篇，从缓存复用 %d 篇",
                  counts["pages rendered"], counts["pages from cache"],
                  self.build.cache_stats.get("posts rendered", 0), self.build.cache_stats.get("posts from cache", 0))
         write_sitemap(config, self.env, self.files)
-        write_outputs(self.build, config.site_dir)
 
     def on_build_error(self, *, error) -> None:
         """Stop the page workers of a failed build."""
