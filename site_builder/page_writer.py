@@ -122,19 +122,21 @@ def reach_material(env, config) -> None:
 
 
 class ChromeMemo:
-    """Navigation and tabs HTML of pages outside the navigation, drawn once per set of
-    relative links (theme/partials/nav.html and tabs.html ask a PageMemo for them).
+    """Navigation, tabs, styles, footer and scripts HTML of pages outside the navigation,
+    drawn once per set of relative links (theme/main.html and partials/nav.html, tabs.html
+    ask a PageMemo for them).
 
     Such a page marks nothing active, so its navigation differs from another's only in
     the URLs the `url` filter makes relative to it: the base URL (its depth) and the links
     to navigation targets under the page's own first folder (any other target is
-    base URL + target)."""
+    base URL + target); the theme's and extra styles and scripts count as targets."""
 
     def __init__(self, nav, config):
-        targets = [u for u in nav_urls(nav.items) if "://" not in u and not u.startswith("/")]
-        for extra in (config.extra.get("homepage"), config.theme.get("logo"), config.theme.get("favicon")):
-            if isinstance(extra, str):
-                targets.append(extra)
+        targets = nav_urls(nav.items) + ["assets/"]  # the theme's styles and scripts
+        extras = [config.extra.get("homepage"), config.theme.get("logo"), config.theme.get("favicon"),
+                  *config.extra_css, *config.extra_javascript]
+        targets += [str(extra) for extra in extras if extra]
+        targets = [t for t in targets if "://" not in t and not t.startswith("/")]
         self.by_folder: dict[str, list[str]] = {}
         for target in sorted(set(targets)):
             self.by_folder.setdefault(target.split("/", 1)[0], []).append(target)
