@@ -295,3 +295,65 @@ class PageCache:
     def put_to(self, key: str, data: bytes, target: str) -> None:
         """Store a page and write it to `target`."""
         self.store.write_to(key, data, target)
+
+
+class FeedCache:
+    """Finished feed files (RSS and Atom), keyed by everything a feed says: the feed's
+    own fields, each post (its parsed fields and rendered body, its image's size), the
+    configuration, the reference time, orgs.yml and the code that writes feeds. A feed
+    whose key is unchanged is hard-linked into the site instead of being generated."""
+
+    def __init__(self, build, code_files: list[str]):
+        self.build = build
+        self.store = EntryStore(build.cache_dir, "feeds", ".xml")
+        orgs = os.path.join(build.content_dir, "orgs.yml")
+        self.settings = digest(
+            FORMAT, package_versions("site-builder", "feedgen", "lxml"),
+            tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
+            *(_file_bytes(path) for path in code_files), _file_bytes(orgs),
+            repr(build.config), build.now.isoformat())
+        self._posts: dict[str, str] = {}
+        self.keep: set[str] = set()
+
+    def key(self, feed) -> str:
+        fields = (feed.key, feed.title, feed.page_url, feed.rss, feed.atom, feed.system, feed.unit)
+        return digest(self.settings, repr(fields), *(self._post(post) for post in feed.posts))
+
+    def _post(self, post) -> str:
+        if post.source not in self._posts:
+            rendered = self.build.rendered.get(post.source)
+            parts = [repr(post)]
+            if rendered is not None:
+                image = os.path.join(self.build.content_dir, rendered.image) if rendered.image else ""
+                size = os.path.getsize(image) if image and os.path.exists(image) else -1
+                parts += [rendered.html, repr(rendered.image), rendered.summary, size]
+            self._posts[post.source] = digest(*parts)
+        return self._posts[post.source]
+
+    def restore(self, feed, site_dir: str) -> bool:
+        """Link the feed's cached RSS and Atom files into the site; False when either is missing."""
+        key = self.key(feed)
+        self.keep.update((f"{key}-rss", f"{key}-atom"))
+        return (self.store.copy_to(f"{key}-rss", _site_path(site_dir, feed.rss))
+                and self.store.copy_to(f"{key}-atom", _site_path(site_dir, feed.atom)))
+
+    def put(self, feed, site_dir: str, rss: bytes, atom: bytes) -> None:
+        """Write the feed's files into the site (and the cache)."""
+        key = self.key(feed)
+        self.store.write_to(f"{key}-rss", rss, _site_path(site_dir, feed.rss))
+        self.store.write_to(f"{key}-atom", atom, _site_path(site_dir, feed.atom))
+
+    def prune(self) -> None:
+        self.store.prune(self.keep)
+
+
+def _file_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+
+
+def _site_path(site_dir: str, path: str) -> str:
+    return os.path.join(site_dir, *path.split("/"))

@@ -20,6 +20,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from .cache import FeedCache
 from .core.posts import Post
 from .core.views import Feed
 from .extras import ExtraPage
@@ -382,10 +383,13 @@ def write(build, site_dir: str) -> None:
                     "请在 mkdocs.yml 中写上网站的正式地址，例如 site_url: https://dj.example.gov.cn/",
                     FALLBACK_SITE_URL)
     writer = FeedWriter(build)
+    cache = FeedCache(build, [__file__])  # unchanged feeds are linked from the cache
     for feed in build.site.feeds:
+        if cache.restore(feed, site_dir):
+            continue
         rss, atom = writer.documents(feed)
-        _write_file(site_dir, feed.rss, rss)
-        _write_file(site_dir, feed.atom, atom)
+        cache.put(feed, site_dir, rss, atom)
+    cache.prune()
     groups = feed_groups(build)
     _write_file(site_dir, OPML_PATH, opml(f"{build.config.site_name} 全部订阅源", groups, writer))
     for group in groups[1:]:

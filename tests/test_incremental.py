@@ -92,6 +92,9 @@ def test_edited_post_equals_cold_build(tmp_path, caplog):
     assert "南平动态二（修订）" in (warm / "tax/np/index.html").read_text(encoding="utf-8")  # listing current
     assert numbers["posts rendered"] == 1 and numbers["posts cached"] == 6
     assert numbers["pages cached"] > 0  # pages the edit does not touch are copied, not rendered
+    # a feed without the edited post is linked from the cache, not generated again
+    assert (warm / "radio/rss.xml").stat().st_nlink > 1 and (warm / "radio/atom.xml").stat().st_nlink > 1
+    assert "南平动态二（修订）" in (warm / "rss.xml").read_text(encoding="utf-8")
 
 
 def test_added_post_equals_cold_build(tmp_path, caplog):
