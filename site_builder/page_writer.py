@@ -21,6 +21,7 @@ import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from mkdocs import utils
@@ -265,15 +266,38 @@ def render_page(writer: PageWriter, file: File, parts: PageParts) -> bytes:
         file.page = None  # keep no page object (and its HTML) alive per file
 
 
+class SitemapPage:
+    """What sitemap.xml reads of a page the portal wrote (made as MkDocs' Page makes it,
+    without building a whole Page for each of thousands of files)."""
+
+    is_link = False
+
+    def __init__(self, url: str, site_url: str | None, update_date: str):
+        self.update_date = update_date
+        if site_url:
+            base = site_url if site_url.endswith("/") else site_url + "/"
+            self.canonical_url = urljoin(base, url)
+            self.abs_url = urlsplit(self.canonical_url).path
+        else:
+            self.canonical_url = self.abs_url = None
+
+
+@dataclass
+class SitemapEntry:
+    url: str
+    page: object
+
+
 def write_sitemap(config, env, files) -> None:
     """sitemap.xml and sitemap.xml.gz over every page, MkDocs' own and the portal's,
     written as MkDocs writes them (its theme template, gzip mtime of the build date)."""
+    today = utils.get_build_date()
     pages = []
     for file in files:
-        if file.is_documentation_page() or isinstance(file, PortalPageFile):
-            if file.page is None:
-                Page(None, file, config)
-            pages.append(file)
+        if isinstance(file, PortalPageFile):
+            pages.append(SitemapEntry(file.url, SitemapPage(file.url, config.site_url, today)))
+        elif file.is_documentation_page():
+            pages.append(SitemapEntry(file.url, file.page or Page(None, file, config)))
     pages.sort(key=lambda f: f.url)
     template = env.get_template("sitemap.xml")
     output = template.render(get_context(None, pages, config, base_url="")).encode("utf-8")
@@ -283,6 +307,3 @@ def write_sitemap(config, env, files) -> None:
     with open(f"{path}.gz", "wb") as handle:
         with gzip.GzipFile(fileobj=handle, filename=f"{path}.gz", mode="wb", mtime=timestamp) as zipped:
             zipped.write(output)
-    for file in pages:
-        if isinstance(file, PortalPageFile):
-            file.page = None
