@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from html import escape
+from operator import add
 
 from .config import LEVEL_ORDER, LEVELS
 from .core.urls import page_url
@@ -62,7 +63,7 @@ CHUNK_LOCATIONS = "4000"
 # indexed words as a result's text, so `canonical_files` puts the readable text back into
 # each result fragment; the search page makes the excerpt from it.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_TOKEN = re.compile(f"([{HAN}]+)|[^\\W{HAN}]+")
+_TOKEN = re.compile(f"([{HAN}]+)|([^\\W{HAN}]+)")  # (Han run, other word)
 _BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption|"
                         r"blockquote|pre|br|hr|figure|figcaption|details|summary|section|article)\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"<[^>]*>")
@@ -109,17 +110,17 @@ def index_words(text: str, tail: bool = True) -> str:
     """The words Pagefind indexes for a text: Han runs as overlapping character pairs closed by
     their last character, other words as they are, then (with `tail`) every Han character once."""
     words, closing, chars = [], set(), set()
-    for match in _TOKEN.finditer(text):
-        run = match.group(1)
-        if run is None:
-            words.append(match.group(0))
+    append, extend = words.append, words.extend
+    for run, word in _TOKEN.findall(text):
+        if not run:
+            append(word)
             continue
-        words.extend(run[i:i + 2] for i in range(len(run) - 1))
-        words.append(run[-1])
+        extend(map(add, run, run[1:]))  # the pairs, made in C
+        append(run[-1])
         closing.add(run[-1])
         chars.update(run)
     if tail:
-        words.extend(sorted(chars - closing))
+        extend(sorted(chars - closing))
     return " ".join(words)
 
 
