@@ -2,8 +2,8 @@
 
 Posts are fed to Pagefind as plain-text records built from the core's data (no
 parsing of whole Material pages); ordinary pages as the text of their built article.
-Each shard (one per system, plus `_pages` for ordinary pages) is written to
-`pagefind/<shard>/`; the search page loads the shard a search needs first (the
+Each shard (one per system, a few for a system too big for one Pagefind process, plus
+`_pages` for ordinary pages) is written to `pagefind/<shard>/`; the search page loads the shard a search needs first (the
 chosen system's, or the first) and merges the others in the browser when a search
 needs them (Pagefind `mergeIndex`). Shards are indexed in parallel, and a shard
 whose records did not change is copied from the cache instead of re-indexed.
@@ -50,6 +50,12 @@ CACHE_FORMAT = "portal-search-6"  # bump when records, tokens or file rewriting 
 # query loads one chunk per term per shard). Smaller chunks mean a query downloads little more
 # than the postings of its own terms; the shard's meta file lists one entry per chunk.
 CHUNK_LOCATIONS = "4000"
+# Most posts a Pagefind process indexes, counted in characters of rendered HTML: Pagefind's
+# memory grows by about 0.3 MiB per 1,000 such characters (measured: a system of 1,714 posts,
+# 2.8 million characters, peaks at 0.87 GiB). A bigger system is indexed as several shards,
+# each a run of whole years (of months, for a year bigger than this), so that no process
+# goes above 1 GiB.
+MAX_SHARD_CHARS = 3_000_000
 
 # Chinese is indexed as overlapping character pairs (bigrams): "乡村振兴" is the words
 # 乡村 村振 振兴 兴 (a run's last character closes it, so pairs of different runs are never
@@ -217,12 +223,10 @@ def searchable_pages(build) -> list[str]:
 
 
 def shards(build, site_dir: str | None = None) -> list[Shard]:
-    """One shard per system that has posts, plus ordinary pages read from the built site."""
-    by_system: dict[str, Shard] = {s: Shard(s) for s in build.portal.orgs.systems}
+    """One shard per system that has posts (several for a big system, see `system_parts`),
+    plus ordinary pages read from the built site."""
     records = Records(build)
-    for post in sorted(build.portal.posts, key=lambda p: p.source):
-        by_system[post.system].records.append(records.record(post))
-    found = [s for s in by_system.values() if s.records]
+    found = [Shard(name, [records.record(post) for post in posts]) for name, posts in system_parts(build)]
     if site_dir is not None:
         pages = Shard(PAGES_SHARD, [r for r in (built_page(site_dir, s) for s in searchable_pages(build)) if r])
         if pages.records:
@@ -230,10 +234,66 @@ def shards(build, site_dir: str | None = None) -> list[Shard]:
     return found
 
 
+def system_parts(build) -> list[tuple[str, list]]:
+    """(shard name, posts) of every system with posts, in the order of orgs.yml.
+
+    A system whose posts are bigger than `MAX_SHARD_CHARS` is cut into runs of whole years,
+    oldest first (`tax~2019-2023`, `tax~2024-2026`), a year too big on its own into runs of
+    months (`tax~202501-202506`): new posts change the newest shard only."""
+    by_system: dict[str, list] = {s: [] for s in build.portal.orgs.systems}
+    for post in sorted(build.portal.posts, key=lambda p: p.source):
+        by_system[post.system].append(post)
+    parts = []
+    for system, posts in by_system.items():
+        if not posts:
+            continue
+        if sum(post_size(build, p) for p in posts) <= MAX_SHARD_CHARS:
+            parts.append((system, posts))
+            continue
+        for first, last, group in date_runs(build, posts, lambda p: f"{p.date.year:04d}"):
+            if first == last and sum(post_size(build, p) for p in group) > MAX_SHARD_CHARS:
+                months = date_runs(build, group, lambda p: f"{p.date.year:04d}{p.date.month:02d}")
+                parts.extend((f"{system}~{a}" + (f"-{b}" if b != a else ""), g) for a, b, g in months)
+            else:
+                parts.append((f"{system}~{first}" + (f"-{last}" if last != first else ""), group))
+    return parts
+
+
+def date_runs(build, posts: list, key) -> list[tuple[str, str, list]]:
+    """Posts grouped by `key` (a year or month), the groups joined oldest first into runs of at
+    most `MAX_SHARD_CHARS`: (first key, last key, posts in their original order)."""
+    groups: dict[str, list] = {}
+    for post in posts:
+        groups.setdefault(key(post), []).append(post)
+    runs, keys, size = [], [], 0
+    for name in sorted(groups):
+        grown = sum(post_size(build, p) for p in groups[name])
+        if keys and size + grown > MAX_SHARD_CHARS:
+            runs.append(keys)
+            keys, size = [], 0
+        keys.append(name)
+        size += grown
+    if keys:
+        runs.append(keys)
+    return [(run[0], run[-1], [p for p in posts if key(p) in run]) for run in runs]
+
+
+def post_size(build, post) -> int:
+    """Size of a post for shard planning: characters of its rendered HTML and title."""
+    return len(build.rendered[post.source].html) + len(post.title)
+
+
 def shard_names(build) -> list[str]:
     """Names of the shards `write` produces, in the order the search page loads them."""
-    names = [s for s in build.portal.orgs.systems if any(p.system == s for p in build.portal.posts)]
-    return names + ([PAGES_SHARD] if searchable_pages(build) else [])
+    return [name for name, _ in system_parts(build)] + ([PAGES_SHARD] if searchable_pages(build) else [])
+
+
+def system_shards(build) -> dict[str, list[str]]:
+    """The shards of each system, by the system's name as readers see it (the 系统 filter)."""
+    found: dict[str, list[str]] = {}
+    for name, posts in system_parts(build):
+        found.setdefault(build.portal.orgs.systems[posts[0].system].name, []).append(name)
+    return found
 
 
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)
@@ -594,8 +654,7 @@ def search_page(build) -> str:
     """The search form, its filters and the (script-filled) result list."""
     here = SEARCH_URL
     shards_attr = escape(" ".join(shard_names(build)))
-    systems = {build.portal.orgs.systems[name].name: name for name in shard_names(build) if name != PAGES_SHARD}
-    systems_attr = escape(json.dumps(systems, ensure_ascii=False, sort_keys=True))
+    systems_attr = escape(json.dumps(system_shards(build), ensure_ascii=False, sort_keys=True))
     selects = "".join(filter_select(*choice) for choice in Records(build).filter_values())
     return (
         f'<div class="portal-search" data-portal-search data-index="{escape(href(INDEX_DIR + "/", here))}" '

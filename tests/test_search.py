@@ -133,6 +133,39 @@ def test_an_edit_reindexes_only_its_system_and_matches_a_cold_build(tmp_path, mo
     assert _same_tree(compare)
 
 
+def test_a_system_too_big_for_one_process_is_indexed_as_runs_of_years(tmp_path, monkeypatch):
+    from site_builder import search
+
+    # Sizes (characters of HTML and title): tax 2025: 28, tax 2026: 53 + 55, radio 2025: 31 + 39.
+    monkeypatch.setattr(search, "MAX_SHARD_CHARS", 110)
+    tree = search_tree(tmp_path / "tree")
+    ok, site = build(tree, tmp_path / "site")
+    assert ok
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["_pages", "radio", "tax~2025", "tax~2026"]
+    html = (site / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'data-shards="tax~2025 tax~2026 radio _pages"' in html
+    assert '&quot;税务系统&quot;: [&quot;tax~2025&quot;, &quot;tax~2026&quot;]' in html
+    fragments = {shard: _fragment_urls(site / "pagefind" / shard) for shard in ("tax~2025", "tax~2026")}
+    assert fragments == {"tax~2025": ["tax/prov/2025/meeting/"],
+                         "tax~2026": ["tax/np-jo/2026/invoice/", "tax/np/2026/tea/"]}
+    # A year bigger than the limit on its own is cut into runs of months.
+    monkeypatch.setattr(search, "MAX_SHARD_CHARS", 60)
+    ok, site = build(tree, tmp_path / "by-month")
+    assert ok
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == [
+        "_pages", "radio~202503", "radio~202506", "tax~2025", "tax~202609", "tax~202610"]
+
+
+def _fragment_urls(shard: Path) -> list[str]:
+    from site_builder.search import PAGEFIND_MAGIC
+
+    import gzip
+    import json
+
+    return sorted(json.loads(gzip.decompress(f.read_bytes())[len(PAGEFIND_MAGIC):])["url"].strip("/") + "/"
+                  for f in (shard / "fragment").iterdir())
+
+
 def _same_tree(compare: filecmp.dircmp) -> bool:
     if compare.left_only or compare.right_only or compare.funny_files:
         return False
@@ -262,3 +295,30 @@ def test_no_request_leaves_the_site(page, served):
     hosts = {urlsplit(url).hostname for url in page.requests if not url.startswith(("data:", "blob:"))}
     assert hosts == {"127.0.0.1"}
     assert any("/pagefind/radio/" in url for url in page.requests)  # the merged shards were loaded
+
+
+@pytest.fixture(scope="module")
+def split_served(tmp_path_factory, browser):
+    """The fixture site with tax indexed as two shards (2025, 2026), on 127.0.0.1."""
+    from site_builder import search
+
+    root = tmp_path_factory.mktemp("split")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "MAX_SHARD_CHARS", 110)
+        ok, site = build(search_tree(root / "tree"), root / "site")
+    assert ok
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    thread.join()
+
+
+def test_a_system_in_several_shards_is_searched_in_all_of_them_and_only_them(page, split_served):
+    page.goto(f"{split_served}search/?q=党建&system=税务系统")
+    assert finished(page).startswith("找到 3 篇")
+    assert sorted(result_links(page)) == ["/tax/np-jo/2026/invoice/", "/tax/np/2026/tea/", "/tax/prov/2025/meeting/"]
+    assert any("/pagefind/tax~2025/" in url for url in page.requests)
+    assert any("/pagefind/tax~2026/" in url for url in page.requests)
+    assert not any("/pagefind/radio/" in url for url in page.requests)

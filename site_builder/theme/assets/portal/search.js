@@ -2,7 +2,8 @@
  *
  * The page carries the shard names, the shard of each system and the index folder
  * (data-shards, data-shard-systems, data-index); a search filtered by 系统 loads that
- * system's shard only, the others are merged when a search needs them;
+ * system's shards only (one, or a few for a very big system), the others are merged when a
+ * search needs them;
  * the query and filters live in the address (?q=…&system=…), so a search is a link.
  * Everything is loaded from the site itself: no other host is ever asked.
  */
@@ -28,7 +29,7 @@
   var siteRoot = new URL(root.getAttribute("data-root"), location.href);
   var indexBase = new URL(root.getAttribute("data-index"), location.href);
   var shards = (root.getAttribute("data-shards") || "").split(" ").filter(Boolean);
-  var shardOfSystem = JSON.parse(root.getAttribute("data-shard-systems") || "{}");
+  var shardsOfSystem = JSON.parse(root.getAttribute("data-shard-systems") || "{}");
 
   var primaryPromise = null;
   var loaded = {};  /* shard name → promise of its being searchable */
@@ -38,8 +39,7 @@
 
   /* The shards a search needs: the chosen system's only, or all. */
   function neededShards(filters) {
-    var only = shardOfSystem[filters["系统"]];
-    return only ? [only] : shards;
+    return shardsOfSystem[filters["系统"]] || shards;
   }
 
   /* Pagefind with (at least) the needed shards: the first one loaded is the primary index,
