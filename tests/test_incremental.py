@@ -199,6 +199,24 @@ def test_rebuild_replaces_the_site_and_removes_the_old_one(tmp_path, caplog):
     assert leftovers() == []
 
 
+def test_feeds_with_posts_do_not_depend_on_the_reference_time(tmp_path, monkeypatch):
+    """The feed cache keys a feed with posts without the build's reference time: two cold
+    builds a week apart must then write the same bytes for every such feed."""
+    from site_builder.sitebuild import build_site
+
+    tree = make_tree(tmp_path / "portal")
+    sites = []
+    for epoch in ("1795608000", "1796212800"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        site = tmp_path / f"site-{epoch}"
+        assert build_site(str(tree.content), str(site), cache_dir=str(tmp_path / f"cache-{epoch}"))
+        sites.append(site)
+    feeds = [p.relative_to(sites[0]) for p in sites[0].rglob("*.xml") if p.name in ("rss.xml", "atom.xml")]
+    with_posts = [f for f in feeds if b"<item>" in (sites[0] / f).read_bytes() or b"<entry>" in (sites[0] / f).read_bytes()]
+    assert len(with_posts) > 4
+    assert [f for f in with_posts if (sites[0] / f).read_bytes() != (sites[1] / f).read_bytes()] == []
+
+
 def test_sitemap_lists_every_page(tmp_path, caplog):
     tree = make_tree(tmp_path / "portal")
     ok, site = build(tree, cache_dir=tmp_path / "cache")
