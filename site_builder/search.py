@@ -613,7 +613,7 @@ class ShardCache:
         cached = self.path(shard)
         if not cached or not os.path.isfile(os.path.join(cached, "pagefind-entry.json")):
             return False
-        shutil.copytree(cached, output)
+        shutil.copytree(cached, output, copy_function=link_or_copy)
         return True
 
     def store(self, shard: Shard, output: str) -> None:
@@ -624,8 +624,17 @@ class ShardCache:
         folder = os.path.dirname(cached)
         shutil.rmtree(folder, ignore_errors=True)
         temporary = cached + ".tmp"
-        shutil.copytree(output, temporary)
+        shutil.copytree(output, temporary, copy_function=link_or_copy)
         os.replace(temporary, cached)
+
+
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link (no bytes copied: a shard is some thousands of files), or a copy where the
+    file system has none. Shard files are only ever written into a new, empty folder."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def cache_folder(build) -> str | None:
