@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape
 from operator import add
@@ -102,7 +102,8 @@ class Shard:
         """Hash of everything that decides the shard's output files."""
         h = hashlib.sha256(f"{CACHE_FORMAT}\0{pagefind_version()}\0{self.name}".encode())
         for record in self.records:
-            h.update(json.dumps(asdict(record), ensure_ascii=False, sort_keys=True).encode())
+            fields = [record.url, record.content, record.meta, record.filters]
+            h.update(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode())
         return h.hexdigest()[:32]
 
 
