@@ -112,6 +112,7 @@ class Shard:
 
 def html_text(fragment: str) -> str:
     """Readable plain text of an HTML fragment: block tags become line breaks."""
+    fragment = _PAGE_CHROME.sub("", fragment)  # the ¶ permalinks of headings are not text
     text = html.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub("\n", fragment)))
     return _LINES.sub("\n", _SPACES.sub(" ", text)).strip()
 

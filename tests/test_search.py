@@ -322,3 +322,11 @@ def test_a_system_in_several_shards_is_searched_in_all_of_them_and_only_them(pag
     assert any("/pagefind/tax~2025/" in url for url in page.requests)
     assert any("/pagefind/tax~2026/" in url for url in page.requests)
     assert not any("/pagefind/radio/" in url for url in page.requests)
+
+
+def test_heading_permalinks_are_not_indexed_as_text():
+    from site_builder.search import html_text
+
+    fragment = ('<h2 id="a">工作成效<a class="headerlink" href="#a" rel="noopener noreferrer" '
+                'title="Permanent link">¶</a></h2><p>正文</p>')
+    assert html_text(fragment) == "工作成效\n正文"
