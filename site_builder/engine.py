@@ -193,6 +193,25 @@ def extra_pages(build: PortalBuild) -> list:
     return [page for module in feature_modules() for page in module.pages(build)]
 
 
+def start_outputs(build: PortalBuild, site_dir: str) -> None:
+    """Let feature modules begin slow outputs (the search index) while pages are rendered;
+    `write_outputs` finishes them. Call only after every process pool of the build forked."""
+    from .extras import feature_modules
+
+    for module in feature_modules():
+        if hasattr(module, "start"):
+            module.start(build, site_dir)
+
+
+def stop_outputs(build: PortalBuild) -> None:
+    """Wait for outputs begun by `start_outputs` (a failed build)."""
+    from .extras import feature_modules
+
+    for module in feature_modules():
+        if hasattr(module, "stop"):
+            module.stop(build)
+
+
 def write_outputs(build: PortalBuild, site_dir: str) -> None:
     """Files written after the pages: feeds, OPML, statistics exports, search index."""
     from .extras import feature_modules

@@ -20,7 +20,7 @@ from mkdocs.structure.toc import get_toc
 from . import navigation
 from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, PortalConfig, ScoreWeights
 from .core.render import sanitize, strip_controls
-from .engine import MarkdownSettings, PortalBuild, extra_pages, write_outputs
+from .engine import MarkdownSettings, PortalBuild, extra_pages, start_outputs, stop_outputs, write_outputs
 from .pages.links import href
 from .pages.listing import render_view
 from .pages.post import post_footer, post_header
@@ -213,6 +213,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
                                  self.build.cache_dir)
         self.writer.start(self.own)
+        start_outputs(self.build, config.site_dir)  # after the writer's fork: see search.start
         return env
 
     def on_post_build(self, *, config) -> None:
@@ -227,7 +228,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         write_sitemap(config, self.env, self.files)
 
     def on_build_error(self, *, error) -> None:
-        """Stop the page workers of a failed build."""
+        """Stop the page workers and the search indexing of a failed build."""
+        if self.build is not None:
+            stop_outputs(self.build)
         if self.writer is not None and self.writer.pool is not None:
             self.writer.pool.shutdown(cancel_futures=True)
             self.writer.pool = None

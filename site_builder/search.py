@@ -230,13 +230,73 @@ def searchable_pages(build) -> list[str]:
 def shards(build, site_dir: str | None = None) -> list[Shard]:
     """One shard per system that has posts (several for a big system, see `system_parts`),
     plus ordinary pages read from the built site."""
-    records = Records(build)
-    found = [Shard(name, [records.record(post) for post in posts]) for name, posts in system_parts(build)]
+    found = post_shards(build)
     if site_dir is not None:
-        pages = Shard(PAGES_SHARD, [r for r in (built_page(site_dir, s) for s in searchable_pages(build)) if r])
-        if pages.records:
-            found.append(pages)
+        found += pages_shards(build, site_dir)
     return found
+
+
+def post_shards(build) -> list[Shard]:
+    """The shards of posts (everything but the ordinary pages), from the core alone."""
+    records = Records(build)
+    return [Shard(name, [records.record(post) for post in posts]) for name, posts in system_parts(build)]
+
+
+class PlannedShard:
+    """A post shard known by what decides its records (the posts, their rendered bodies,
+    orgs.yml, the configuration, the code): its records are made only when the cache has
+    no shard digest for those inputs (`ShardCache.planned`)."""
+
+    def __init__(self, name: str, posts: list, inputs: str, records: "Records"):
+        self.name, self.posts, self.inputs, self._records = name, posts, inputs, records
+
+    @cached_property
+    def shard(self) -> Shard:
+        return Shard(self.name, [self._records.record(post) for post in self.posts])
+
+
+def planned_post_shards(build) -> list[PlannedShard]:
+    """The post shards with the key of their inputs (see `PlannedShard`)."""
+    records = Records(build)
+    here = os.path.dirname(__file__)
+    settings = digest_parts(CACHE_FORMAT, pagefind_version(), repr(build.config),
+                            _read_bytes(os.path.join(build.content_dir, "orgs.yml")),
+                            _read_bytes(__file__), _read_bytes(os.path.join(here, "config.py")),
+                            _tree_digest([os.path.join(here, "core")]))
+    found = []
+    for name, posts in system_parts(build):
+        parts = [settings, name]
+        for post in posts:
+            rendered = build.rendered[post.source]
+            parts += [repr(post), rendered.html, repr(rendered.image)]
+        found.append(PlannedShard(name, posts, digest_parts(*parts), records))
+    return found
+
+
+def digest_parts(*parts) -> str:
+    from .cache import digest
+
+    return digest(*parts)
+
+
+def _tree_digest(folders: list[str]) -> str:
+    from .cache import tree_digest
+
+    return tree_digest(folders)
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+
+
+def pages_shards(build, site_dir: str) -> list[Shard]:
+    """The shard of ordinary pages (none when there are none), read from the built site."""
+    pages = Shard(PAGES_SHARD, [r for r in (built_page(site_dir, s) for s in searchable_pages(build)) if r])
+    return [pages] if pages.records else []
 
 
 def system_parts(build) -> list[tuple[str, list]]:
@@ -618,6 +678,35 @@ class ShardCache:
         shutil.copytree(cached, output, copy_function=link_or_copy)
         return True
 
+    def planned(self, planned: "PlannedShard", output: str) -> Shard | None:
+        """Restore a post shard by the key of its inputs, without making its records: the
+        shard (for `store`) when that key is not known or its output is not cached, else None."""
+        plan = os.path.join(self.root, planned.name, f"inputs-{planned.inputs}") if self.root else None
+        if plan:
+            try:
+                with open(plan, encoding="ascii") as handle:
+                    known = handle.read().strip()
+            except OSError:
+                known = ""
+            cached = os.path.join(self.root, planned.name, known) if known else ""
+            if known.isalnum() and os.path.isfile(os.path.join(cached, "pagefind-entry.json")):
+                shutil.copytree(cached, output, copy_function=link_or_copy)
+                return None
+        return planned.shard
+
+    def remember(self, planned: "PlannedShard") -> None:
+        """Note which shard digest the inputs of `planned` gave (after `store` or `restore`)."""
+        if not self.root:
+            return
+        plan = os.path.join(self.root, planned.name, f"inputs-{planned.inputs}")
+        try:
+            os.makedirs(os.path.dirname(plan), exist_ok=True)
+            with open(plan + ".tmp", "w", encoding="ascii") as handle:
+                handle.write(planned.shard.digest)
+            os.replace(plan + ".tmp", plan)
+        except OSError:
+            pass
+
     def store(self, shard: Shard, output: str) -> None:
         """Keep this shard's output as the only cached version of the shard."""
         cached = self.path(shard)
@@ -647,16 +736,80 @@ def cache_folder(build) -> str | None:
 # ---------------------------------------------------------------- the feature module
 
 
-def write(build, site_dir: str) -> None:
-    """Write `pagefind/<shard>/` for every shard: unchanged shards from the cache, the rest indexed."""
-    root = os.path.join(site_dir, INDEX_DIR)
-    shutil.rmtree(root, ignore_errors=True)
-    cache = ShardCache(cache_folder(build))
-    todo = [s for s in shards(build, site_dir) if not cache.restore(s, os.path.join(root, s.name))]
+class PostIndexing:
+    """The post shards of one build, restored or indexed in a background thread that starts
+    before MkDocs renders its pages (the ordinary pages' shard must wait for them)."""
+
+    def __init__(self, build, site_dir: str):
+        self.build, self.site_dir = build, site_dir
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="portal-search", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            refresh_planned(ShardCache(cache_folder(self.build)), planned_post_shards(self.build),
+                            os.path.join(self.site_dir, INDEX_DIR))
+        except BaseException as error:  # raised again by `join`, in the build's own thread
+            self.error = error
+
+    def join(self) -> None:
+        """Wait for the post shards; raise what the indexing raised."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def refresh(cache: ShardCache, found: list[Shard], root: str) -> None:
+    """Put each shard into `root`: unchanged ones from the cache, the rest indexed (and cached)."""
+    todo = [s for s in found if not cache.restore(s, os.path.join(root, s.name))]
     if todo:
         index_shards(todo, root)
     for shard in todo:
         cache.store(shard, os.path.join(root, shard.name))
+
+
+def refresh_planned(cache: ShardCache, planned: list[PlannedShard], root: str) -> None:
+    """`refresh` for post shards: a shard whose inputs are known is linked from the cache
+    without making its records."""
+    unknown = [p for p in planned if cache.planned(p, os.path.join(root, p.name)) is not None]
+    refresh(cache, [p.shard for p in unknown], root)
+    for plan in unknown:
+        cache.remember(plan)
+
+
+def start(build, site_dir: str) -> None:
+    """Begin the post shards while MkDocs renders its pages (`write` finishes the index).
+
+    Called once every process pool of the build has forked: the Pagefind pipes must not be
+    inherited by forked workers, or closing them would not end Pagefind."""
+    shutil.rmtree(os.path.join(site_dir, INDEX_DIR), ignore_errors=True)
+    build.search_indexing = PostIndexing(build, site_dir)
+    build.search_indexing.thread.start()
+
+
+def stop(build) -> None:
+    """Wait for a started indexing (a failed build), ignoring its errors."""
+    job = getattr(build, "search_indexing", None)
+    if job is not None:
+        job.thread.join()
+        build.search_indexing = None
+
+
+def write(build, site_dir: str) -> None:
+    """Write `pagefind/<shard>/` for every shard: unchanged shards from the cache, the rest indexed
+    (the post shards by the indexing `start` began, when it began one for this site)."""
+    root = os.path.join(site_dir, INDEX_DIR)
+    cache = ShardCache(cache_folder(build))
+    job = getattr(build, "search_indexing", None)
+    if job is None or job.site_dir != site_dir:
+        shutil.rmtree(root, ignore_errors=True)
+        refresh(cache, shards(build, site_dir), root)
+        return
+    build.search_indexing = None
+    try:
+        refresh(cache, pages_shards(build, site_dir), root)
+    finally:
+        job.join()
 
 
 def pages(build) -> list[ExtraPage]:

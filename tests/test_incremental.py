@@ -245,3 +245,31 @@ def test_cache_keys_hold_across_processes(tmp_path):
         entries.append(sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.suffix in (".html", ".pickle")))
     assert entries[0] and entries[1] == entries[0]  # the second run found every key the first one wrote
     assert differences(tmp_path / "site1", tmp_path / "site2") == []
+
+
+
+def test_search_shards_of_unchanged_inputs_are_linked_without_making_records(tmp_path, monkeypatch):
+    """A warm rebuild makes search records only for the shard whose posts changed (the
+    others come from the cache by the key of their inputs); its index equals a cold build's."""
+    from site_builder import search
+
+    made: list[str] = []
+    original = search.Records.record
+
+    def record(self, post):
+        made.append(post.system)
+        return original(self, post)
+
+    monkeypatch.setattr(search.Records, "record", record)
+    tree = make_tree(tmp_path / "portal")
+    cache = tmp_path / "cache"
+    assert build(tree, tmp_path / "first", cache_dir=cache)[0]
+    assert {"tax", "radio"} <= set(made)
+    made.clear()
+    assert build(tree, tmp_path / "same", cache_dir=cache)[0]
+    assert made == []
+    edit_title(tree)
+    assert build(tree, tmp_path / "warm", cache_dir=cache)[0]
+    assert set(made) == {"tax"}
+    assert build(tree, tmp_path / "cold", cache_dir=tmp_path / "cache-cold")[0]
+    assert differences(tmp_path / "warm", tmp_path / "cold") == []
