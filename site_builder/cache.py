@@ -352,6 +352,64 @@ class FeedCache:
         self.store.prune(self.keep)
 
 
+class ParsedPostCache:
+    """Parsed and checked posts (`load_post` results), keyed by the post's path and bytes, the
+    checking code, orgs.yml and the configuration; all entries in one file, read once per build.
+
+    Only results without problems are kept, with the post's latest date: such a result holds
+    for another reference time as long as no date of the post lies more than a day after it
+    (the one check that depends on the reference time); otherwise the post is parsed again."""
+
+    def __init__(self, root: str | None, settings: str):
+        self.path = os.path.join(root, f"parsed-posts-v{FORMAT}.pickle") if root else None
+        self.settings = digest(FORMAT, settings)
+        self.entries: dict[str, tuple] = {}
+        self.kept: dict[str, tuple] = {}
+        self.changed = False
+        if self.path:
+            try:
+                with open(self.path, "rb") as handle:
+                    self.entries = pickle.load(handle)
+            except Exception:  # absent or damaged: start empty
+                self.entries = {}
+
+    def load(self, parse, source: str, data: bytes, orgs, config, now):
+        """The result of `parse(source, data, orgs, config, now)`, from the cache when it holds."""
+        key = digest(self.settings, source, data)
+        entry = self.entries.get(source)
+        if entry is not None and entry[0] == key and entry[1] <= now + _DAY:
+            try:
+                result = pickle.loads(entry[2])
+            except Exception:
+                result = None
+            if result is not None:
+                self.kept[source] = entry
+                return result
+        result = parse(source, data, orgs, config, now)
+        post = result.post
+        if post is not None and not result.problems:
+            latest = max(d for d in (post.date, post.answered) if d is not None)
+            self.kept[source] = (key, latest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            self.changed = True
+        return result
+
+    def save(self) -> None:
+        """Write the entries of this build (only when one was added or one dropped)."""
+        if not self.path or not (self.changed or len(self.kept) != len(self.entries)):
+            return
+        temporary = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(temporary, "wb") as handle:
+                pickle.dump(self.kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass
+
+
+_DAY = __import__("datetime").timedelta(days=1)
+
+
 def _file_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
-from .cache import RenderCache, package_versions, recording, LookupLog, stable_repr, tree_digest
+from .cache import (LookupLog, ParsedPostCache, RenderCache, digest, package_versions, recording, stable_repr,
+                    tree_digest)
 from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
-from .core.posts import Post
+from .core.posts import Post, load_post
 from .core.problems import Problem
 from .core.render import LinkContext, MarkdownRenderer, Rendered, check_anchors
 from .core.urls import page_url, reserved_ids
@@ -54,8 +56,11 @@ class PortalBuild:
 
     def run(self, sources: list[str] | None = None, render_only: set[str] | None = None) -> None:
         """Load and check the tree, render every post (or only `render_only`), build every view."""
-        self.portal = load_portal(self.content_dir, self.config, self.now,
-                                  reserved_ids(self.config.columns), sources)
+        parsed = self.parsed_cache() if sources is None else None
+        self.portal = load_portal(self.content_dir, self.config, self.now, reserved_ids(self.config.columns),
+                                  sources, parse=partial(parsed.load, load_post) if parsed else None)
+        if parsed:
+            parsed.save()
         self.render_posts(render_only)
         self.site = build_site(self.portal.orgs, self.portal.posts, self.config)
         self.views = {v.src_uri: v for v in self.site.views}
@@ -85,6 +90,18 @@ class PortalBuild:
                 post.summary = result.summary if result is not None else post.summary
                 kept.append(post)
         self.portal.posts = kept
+
+    def parsed_cache(self) -> ParsedPostCache | None:
+        """The cache of parsed posts (None without a cache folder); its key covers the checking
+        code, the installed YAML library, orgs.yml and the configuration."""
+        if not self.cache_dir:
+            return None
+        orgs = os.path.join(self.content_dir, "orgs.yml")
+        orgs_bytes = open(orgs, "rb").read() if os.path.isfile(orgs) else b""
+        settings = (package_versions("site-builder", "pyyaml"),
+                    tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
+                    digest(orgs_bytes), repr(self.config), stable_repr(reserved_ids(self.config.columns)))
+        return ParsedPostCache(self.cache_dir, stable_repr(settings))
 
     def render_cache(self) -> RenderCache:
         """The cache of rendered bodies; its key covers the renderer's code and settings."""

@@ -273,3 +273,43 @@ def test_search_shards_of_unchanged_inputs_are_linked_without_making_records(tmp
     assert set(made) == {"tax"}
     assert build(tree, tmp_path / "cold", cache_dir=tmp_path / "cache-cold")[0]
     assert differences(tmp_path / "warm", tmp_path / "cold") == []
+
+
+def test_parsed_posts_are_reused_and_dates_checked_against_each_reference_time(tmp_path, monkeypatch):
+    """The parsed-post cache skips parsing unchanged posts, but a post dated after the
+    reference time is refused whatever an earlier build with a later reference time found."""
+    from datetime import datetime, timezone
+
+    from site_builder.config import PortalConfig
+
+    tree = make_tree(tmp_path / "portal")
+    tree.post("tax/np/future.md", "明年的计划", "2026-12-20")
+    parsed: list[str] = []
+    original = engine.load_post
+
+    def counting(source, *args):
+        parsed.append(source)
+        return original(source, *args)
+
+    monkeypatch.setattr(engine, "load_post", counting)
+
+    def run(day: int, month: int = 11):
+        parsed.clear()
+        portal_build = engine.PortalBuild(str(tree.content), PortalConfig(), engine.MarkdownSettings(),
+                                          str(tmp_path / "cache"))
+        portal_build.now = datetime(2026, month, day, tzinfo=timezone.utc)
+        portal_build.run()
+        return {p.source for p in portal_build.portal.posts}, {p.path for p in portal_build.portal.problems}
+
+    published, problems = run(25)
+    assert "tax/np/future.md" not in published and "tax/np/future.md" in problems
+    assert "tax/np/a.md" in parsed
+    published, problems = run(25, 12)
+    assert "tax/np/future.md" in published and "tax/np/future.md" not in problems
+    assert parsed == ["tax/np/future.md"]  # problems are not kept: only the refused post is parsed again
+    published, problems = run(26)
+    assert "tax/np/future.md" not in published and "tax/np/future.md" in problems
+    assert parsed == ["tax/np/future.md"]
+    tree.post("tax/np/b.md", "南平动态二（修订）", "2026-03-05")
+    published, _ = run(26)
+    assert sorted(parsed) == ["tax/np/b.md", "tax/np/future.md"]

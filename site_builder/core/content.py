@@ -85,8 +85,9 @@ def _files_below(folder: str, rel: str, limit: int = 100000) -> list[str]:
 
 def load_portal(content_dir: str, config: PortalConfig, now: datetime,
                 reserved: frozenset[str] = frozenset(), sources: list[str] | None = None,
-                read=None) -> Portal:
-    """Read and check every file of the tree once."""
+                read=None, parse=None) -> Portal:
+    """Read and check every file of the tree once (`parse`: a replacement for `load_post`
+    with the same arguments and result, e.g. one that remembers earlier results)."""
     refused: set[str] = set()
     if sources is None:
         sources, problems = list_sources(content_dir, refused)
@@ -99,7 +100,7 @@ def load_portal(content_dir: str, config: PortalConfig, now: datetime,
     if ORGS_FILE in sources:
         portal.skipped.add(ORGS_FILE)
     for source in sources:
-        _load_source(portal, source, read, config, now)
+        _load_source(portal, source, read, config, now, parse or load_post)
     _drop_collisions(portal)
     portal.posts.sort(key=Post.sort_key)
     return portal
@@ -119,7 +120,7 @@ def _load_registry(content_dir, sources, reserved, read) -> tuple[Orgs, list[Pro
     return load_orgs(text, ORGS_FILE, reserved)
 
 
-def _load_source(portal: Portal, source: str, read, config: PortalConfig, now: datetime) -> None:
+def _load_source(portal: Portal, source: str, read, config: PortalConfig, now: datetime, parse=load_post) -> None:
     if source == ORGS_FILE:
         return
     if _refuse(portal, source, config):
@@ -131,7 +132,7 @@ def _load_source(portal: Portal, source: str, read, config: PortalConfig, now: d
             portal.assets.add(source)
         return
     if in_system:
-        _load_post_source(portal, source, read, config, now)
+        _load_post_source(portal, source, read, config, now, parse)
     else:
         _check_page(portal, source, read, config)
 
@@ -157,8 +158,9 @@ def _extension(source: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def _load_post_source(portal: Portal, source: str, read, config: PortalConfig, now: datetime) -> None:
-    result = load_post(source, read(source), portal.orgs, config, now)
+def _load_post_source(portal: Portal, source: str, read, config: PortalConfig, now: datetime,
+                      parse=load_post) -> None:
+    result = parse(source, read(source), portal.orgs, config, now)
     portal.problems.extend(result.problems)
     post = result.post
     if post is None:
