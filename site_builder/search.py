@@ -268,7 +268,8 @@ def planned_post_shards(build) -> list[PlannedShard]:
         parts = [settings, name]
         for post in posts:
             rendered = build.rendered[post.source]
-            parts += [repr(post), rendered.html, repr(rendered.image)]
+            # a post's fields come from its path and bytes (post.digest), orgs.yml and the configuration
+            parts += [post.source, post.digest, rendered.html, repr(rendered.image)]
         found.append(PlannedShard(name, posts, digest_parts(*parts), records))
     return found
 
