@@ -22,6 +22,7 @@ import os
 import pickle
 import re
 import shutil
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 
 FORMAT = "1"  # bump when the layout of entries changes
@@ -311,7 +312,7 @@ class FeedCache:
         self.settings = digest(
             FORMAT, package_versions("site-builder", "feedgen", "lxml"),
             tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
-            *(_file_bytes(path) for path in code_files), _file_bytes(orgs),
+            *(file_bytes(path) for path in code_files), file_bytes(orgs),
             repr(build.config))
         self.now = build.now.isoformat()
         self._posts: dict[str, str] = {}
@@ -377,7 +378,7 @@ class ParsedPostCache:
         """The result of `parse(source, data, orgs, config, now)`, from the cache when it holds."""
         key = digest(self.settings, source, data)
         entry = self.entries.get(source)
-        if entry is not None and entry[0] == key and entry[1] <= now + _DAY:
+        if entry is not None and entry[0] == key and entry[1] <= now + timedelta(days=1):
             try:
                 result = pickle.loads(entry[2])
             except Exception:
@@ -407,10 +408,8 @@ class ParsedPostCache:
             pass
 
 
-_DAY = __import__("datetime").timedelta(days=1)
-
-
-def _file_bytes(path: str) -> bytes:
+def file_bytes(path: str) -> bytes:
+    """The bytes of a file, or nothing when it cannot be read (a missing input is part of a key too)."""
     try:
         with open(path, "rb") as handle:
             return handle.read()

@@ -11,8 +11,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
-from .cache import (LookupLog, ParsedPostCache, RenderCache, digest, package_versions, recording, stable_repr,
-                    tree_digest)
+from .cache import (LookupLog, ParsedPostCache, RenderCache, digest, file_bytes, package_versions, recording,
+                    stable_repr, tree_digest)
 from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
@@ -49,6 +49,7 @@ class PortalBuild:
         self.rendered: dict[str, Rendered] = {}
         self.site: Site | None = None
         self.views: dict[str, View] = {}  # src_uri → view
+        self.posts_by_source: dict[str, Post] = {}
 
     @property
     def problems(self) -> list[Problem]:
@@ -65,6 +66,7 @@ class PortalBuild:
         self.site = build_site(self.portal.orgs, self.portal.posts, self.config)
         self.views = {v.src_uri: v for v in self.site.views}
         self.drop_view_collisions()
+        self.posts_by_source = self.portal.post_by_source()
 
     def link_context(self) -> LinkContext:
         sources = {p.source for p in self.portal.posts} | set(self.portal.pages)
@@ -96,8 +98,7 @@ class PortalBuild:
         code, the installed YAML library, orgs.yml and the configuration."""
         if not self.cache_dir:
             return None
-        orgs = os.path.join(self.content_dir, "orgs.yml")
-        orgs_bytes = open(orgs, "rb").read() if os.path.isfile(orgs) else b""
+        orgs_bytes = file_bytes(os.path.join(self.content_dir, "orgs.yml"))
         settings = (package_versions("site-builder", "pyyaml"),
                     tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
                     digest(orgs_bytes), repr(self.config), stable_repr(reserved_ids(self.config.columns)))
@@ -152,12 +153,8 @@ class PortalBuild:
         return made
 
     def post(self, source: str) -> Post | None:
-        return self._posts().get(source)
-
-    def _posts(self) -> dict[str, Post]:
-        if not hasattr(self, "_post_index") or len(self._post_index) != len(self.portal.posts):
-            self._post_index = {p.source: p for p in self.portal.posts}
-        return self._post_index
+        """The published post of a source path (None for anything else)."""
+        return self.posts_by_source.get(source)
 
 
 _WORKER: dict = {}

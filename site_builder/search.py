@@ -28,6 +28,7 @@ from functools import cached_property
 from html import escape
 from operator import add
 
+from .cache import digest, file_bytes, tree_digest
 from .config import LEVEL_ORDER, LEVELS
 from .core.urls import page_url
 from .extras import ExtraPage
@@ -259,10 +260,10 @@ def planned_post_shards(build) -> list[PlannedShard]:
     """The post shards with the key of their inputs (see `PlannedShard`)."""
     records = Records(build)
     here = os.path.dirname(__file__)
-    settings = digest_parts(CACHE_FORMAT, pagefind_version(), repr(build.config),
-                            _read_bytes(os.path.join(build.content_dir, "orgs.yml")),
-                            _read_bytes(__file__), _read_bytes(os.path.join(here, "config.py")),
-                            _tree_digest([os.path.join(here, "core")]))
+    settings = digest(CACHE_FORMAT, pagefind_version(), repr(build.config),
+                      file_bytes(os.path.join(build.content_dir, "orgs.yml")),
+                      file_bytes(__file__), file_bytes(os.path.join(here, "config.py")),
+                      tree_digest([os.path.join(here, "core")]))
     found = []
     for name, posts in system_parts(build):
         parts = [settings, name]
@@ -270,28 +271,8 @@ def planned_post_shards(build) -> list[PlannedShard]:
             rendered = build.rendered[post.source]
             # a post's fields come from its path and bytes (post.digest), orgs.yml and the configuration
             parts += [post.source, post.digest, rendered.html, repr(rendered.image)]
-        found.append(PlannedShard(name, posts, digest_parts(*parts), records))
+        found.append(PlannedShard(name, posts, digest(*parts), records))
     return found
-
-
-def digest_parts(*parts) -> str:
-    from .cache import digest
-
-    return digest(*parts)
-
-
-def _tree_digest(folders: list[str]) -> str:
-    from .cache import tree_digest
-
-    return tree_digest(folders)
-
-
-def _read_bytes(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return b""
 
 
 def pages_shards(build, site_dir: str) -> list[Shard]:

@@ -184,22 +184,22 @@ class SiteBuilder:
                 self.paginate("column", url, name, posts, feeds=[feed], extra={"column": column})
 
     def add_qa(self, questions: list[Post], feed: Feed) -> None:
-        answered = sorted((q for q in questions if q.answered), key=lambda q: (-q.answered.timestamp(), q.source))
-        pending = sorted((q for q in questions if not q.answered), key=lambda q: (q.date.timestamp(), q.source))
+        answered, pending = split_questions(questions)
         answered_feed = self.feed("qa/answered", "有问必答 最新答复", "qa/", answered, stem="answered-")
         self.paginate("qa", "qa/", self.config.column_name("qa"), answered, feeds=[feed, answered_feed],
                       sections={"pending": pending}, extra={"column": "qa"})
+        by_unit: dict[str, list[Post]] = {}
+        for question in questions:
+            by_unit.setdefault(question.unit_key, []).append(question)
         for system in self.orgs.systems.values():
             in_system = [q for q in questions if q.system == system.id]
             self.qa_filter(f"qa/{system.id}/", f"有问必答 · {system.name}", in_system, system, None)
             for unit in system.units.values():
-                mine = [q for q in in_system if q.unit == unit.id]
-                if mine:
-                    self.qa_filter(f"qa/{system.id}/{unit.id}/", f"有问必答 · {unit.name}", mine, system, unit)
+                if unit.key in by_unit:
+                    self.qa_filter(f"qa/{system.id}/{unit.id}/", f"有问必答 · {unit.name}", by_unit[unit.key], system, unit)
 
     def qa_filter(self, url, title, questions, system, unit) -> None:
-        answered = sorted((q for q in questions if q.answered), key=lambda q: (-q.answered.timestamp(), q.source))
-        pending = sorted((q for q in questions if not q.answered), key=lambda q: (q.date.timestamp(), q.source))
+        answered, pending = split_questions(questions)
         self.paginate("qa", url, title, answered, sections={"pending": pending}, system=system, unit=unit,
                       crumbs=[("有问必答", "qa/")], extra={"column": "qa"})
 
@@ -238,6 +238,13 @@ class SiteBuilder:
             for adopter in post.featured_by:
                 found.setdefault(adopter, []).append(post)
         return found
+
+
+def split_questions(questions: list[Post]) -> tuple[list[Post], list[Post]]:
+    """(answered, newest answer first; pending, longest waiting first)."""
+    answered = sorted((q for q in questions if q.answered), key=lambda q: (-q.answered.timestamp(), q.source))
+    pending = sorted((q for q in questions if not q.answered), key=lambda q: (q.date.timestamp(), q.source))
+    return answered, pending
 
 
 def build_site(orgs: Orgs, posts: list[Post], config: PortalConfig) -> Site:
