@@ -67,6 +67,13 @@ def portal_config(options: PortalPluginConfig, site_url: str, site_name: str, dr
         max_attachment_bytes=options.max_attachment_mb * 1048576, score=weights, show_drafts=drafts, **extra)
 
 
+def portal_build(config, options: PortalPluginConfig, drafts: bool, cache_dir: str | None) -> PortalBuild:
+    """The engine for one build of the site that `config` (a loaded mkdocs.yml) describes."""
+    settings = portal_config(options, config.site_url, config.site_name, drafts)
+    markdown = MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs), _config_text(config))
+    return PortalBuild(config.docs_dir, settings, markdown, cache_dir)
+
+
 class PortalPlugin(BasePlugin[PortalPluginConfig]):
     """Aggregates posts across levels into listing pages, feeds, statistics and search."""
 
@@ -88,9 +95,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if THEME_DIR not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
         config.theme["font"] = False  # never load Google Fonts: intranets have no internet
-        settings = portal_config(self.config, config.site_url, config.site_name, self.is_serve)
-        markdown = MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs), _config_text(config))
-        self.build = PortalBuild(config.docs_dir, settings, markdown, self.config.cache_dir or None)
+        self.build = portal_build(config, self.config, self.is_serve, self.config.cache_dir or None)
         return config
 
     @event_priority(100)

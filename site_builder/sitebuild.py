@@ -14,7 +14,7 @@ import sys
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
 
-from .engine import MarkdownSettings, PortalBuild
+from .engine import PortalBuild
 
 DEFAULT_CONFIG = os.path.join(os.path.dirname(__file__), "default_mkdocs.yml")
 
@@ -43,12 +43,10 @@ def mkdocs_config(content: str, site: str | None = None, strict: bool = False,
 
 def check(content: str, path: str | None = None, render_only: set[str] | None = None) -> PortalBuild:
     """Load and validate the whole tree without writing a site (rendering only `render_only` when given)."""
-    from .plugin import portal_config
+    from .plugin import portal_build
 
     config = mkdocs_config(content, path=path)
-    portal = config.plugins["portal"]
-    settings = portal_config(portal.config, config.site_url, config.site_name, False)
-    build = PortalBuild(config.docs_dir, settings, MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs)))
+    build = portal_build(config, config.plugins["portal"].config, drafts=False, cache_dir=None)
     build.run(render_only=render_only)
     return build
 
