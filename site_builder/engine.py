@@ -207,14 +207,14 @@ def extra_pages(build: PortalBuild) -> list:
     return [page for module in feature_modules() for page in module.pages(build)]
 
 
-def start_outputs(build: PortalBuild, site_dir: str) -> None:
+def start_outputs(build: PortalBuild, site_dir: str, pool=None) -> None:
     """Let feature modules begin slow outputs (the search index) while pages are rendered;
-    `write_outputs` finishes them. Call only after every process pool of the build forked."""
+    `write_outputs` finishes them. `pool`: a fork process pool they may give jobs to."""
     from .extras import feature_modules
 
     for module in feature_modules():
         if hasattr(module, "start"):
-            module.start(build, site_dir)
+            module.start(build, site_dir, pool)
 
 
 def stop_outputs(build: PortalBuild) -> None:

@@ -217,8 +217,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         cache_templates(env, self.build.cache_dir)
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
                                  self.build.cache_dir)
-        self.writer.start(self.own)
-        start_outputs(self.build, config.site_dir)  # after the writer's fork: see search.start
+        # slow outputs (the search index) first, as jobs of the writer's worker pool
+        self.writer.start(self.own, before=lambda pool: start_outputs(self.build, config.site_dir, pool))
         return env
 
     def on_post_build(self, *, config) -> None:

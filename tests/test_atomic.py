@@ -52,14 +52,14 @@ def old_site(tmp_path_factory):
 
 def test_killed_strict_build_leaves_the_old_site_intact(old_site):
     tree, site, before = old_site
-    many_posts(tree, 1500, stamp="（新）")  # every page would change if the build finished
+    many_posts(tree, 3000, stamp="（新）")  # every page would change if the build finished
     process = run_cli(tree, site)
     temporary = Path(str(site) + ".portal-tmp")
     try:
         deadline = time.monotonic() + 120
         while process.poll() is None and not _has_files(temporary) and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(1.0)  # let it write for a while
+        time.sleep(0.3)  # let it write for a while
         assert process.poll() is None, "the build ended before it could be interrupted"
         os.killpg(process.pid, signal.SIGKILL)
     finally:

@@ -251,7 +251,7 @@ def test_cache_keys_hold_across_processes(tmp_path):
 def test_search_shards_of_unchanged_inputs_are_linked_without_making_records(tmp_path, monkeypatch):
     """A warm rebuild makes search records only for the shard whose posts changed (the
     others come from the cache by the key of their inputs); its index equals a cold build's."""
-    from site_builder import search
+    from site_builder.search import records as search
 
     made: list[str] = []
     original = search.Records.record

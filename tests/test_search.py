@@ -86,17 +86,19 @@ def test_every_page_has_a_header_box_submitting_to_the_search_page(site):
 
 
 def test_chinese_is_indexed_as_character_pairs_closed_by_the_last_character():
-    from site_builder.search import index_words
+    from site_builder.search.records import index_words
 
     # 党建联创 → 党建 建联 联创 创; 年 is a run of its own; 党/建/联 are listed again at the end.
-    assert index_words("党建联创 2026年，abc") == "党建 建联 联创 创 2026 年 abc 党 建 联"
+    assert index_words("党建联创 2026年，abc") == "党建 建联 联创 创 2026 年 abc 党 建 联".split()
     # Two runs are never adjacent pairs: 党建，建设 must not look like 党建设.
-    assert index_words("党建，建设", tail=False) == "党建 建 建设 设"
+    assert index_words("党建，建设", tail=False) == "党建 建 建设 设".split()
+    # Other words are folded as Pagefind folds a query: lower case, no diacritics.
+    assert index_words("CPC Café", tail=False) == ["cpc", "cafe"]
 
 
 def test_city_of_a_city_unit_is_what_the_systems_names_share():
     from site_builder.core.orgs import load_orgs
-    from site_builder.search import city_names
+    from site_builder.search.records import city_names
     from portal_factory import ORGS_YML
 
     orgs, problems = load_orgs(ORGS_YML)
@@ -110,20 +112,20 @@ def test_city_of_a_city_unit_is_what_the_systems_names_share():
 
 
 def test_an_edit_reindexes_only_its_system_and_matches_a_cold_build(tmp_path, monkeypatch):
-    from site_builder import search
+    from site_builder.search import shards
 
     indexed: list[str] = []
-    original = search.index_shards
+    original = shards.index_shard
 
-    def recording(todo, root):
-        indexed.extend(sorted(s.name for s in todo))
-        return original(todo, root)
+    def recording(shard, output, library):
+        indexed.append(shard.name)
+        return original(shard, output, library)
 
-    monkeypatch.setattr(search, "index_shards", recording)
+    monkeypatch.setattr(shards, "index_shard", recording)
     tree = search_tree(tmp_path / "tree")
     cache = tmp_path / "cache"
     assert build(tree, tmp_path / "first", cache_dir=cache)[0]
-    assert sorted(indexed) == ["_pages", "radio", "tax"]  # posts and pages are indexed in two calls
+    assert sorted(indexed) == ["_pages", "radio", "tax"]
     indexed.clear()
     tree.post("radio/np-jo/2025/media.md", "融媒体中心开展联创活动", "2025-06-18", body="改写后的正文：联创活动。")
     assert build(tree, tmp_path / "warm", cache_dir=cache)[0]
@@ -134,7 +136,7 @@ def test_an_edit_reindexes_only_its_system_and_matches_a_cold_build(tmp_path, mo
 
 
 def test_a_system_too_big_for_one_process_is_indexed_as_runs_of_years(tmp_path, monkeypatch):
-    from site_builder import search
+    from site_builder.search import shards as search
 
     # Sizes (characters of HTML and title): tax 2025: 28, tax 2026: 53 + 55, radio 2025: 31 + 39.
     monkeypatch.setattr(search, "MAX_SHARD_CHARS", 110)
@@ -157,13 +159,9 @@ def test_a_system_too_big_for_one_process_is_indexed_as_runs_of_years(tmp_path, 
 
 
 def _fragment_urls(shard: Path) -> list[str]:
-    from site_builder.search import PAGEFIND_MAGIC
+    from site_builder.search.index_files import read_data_file
 
-    import gzip
-    import json
-
-    return sorted(json.loads(gzip.decompress(f.read_bytes())[len(PAGEFIND_MAGIC):])["url"].strip("/") + "/"
-                  for f in (shard / "fragment").iterdir())
+    return sorted(read_data_file(f.read_bytes())["url"].strip("/") + "/" for f in (shard / "fragment").iterdir())
 
 
 def _same_tree(compare: filecmp.dircmp) -> bool:
@@ -300,7 +298,7 @@ def test_no_request_leaves_the_site(page, served):
 @pytest.fixture(scope="module")
 def split_served(tmp_path_factory, browser):
     """The fixture site with tax indexed as two shards (2025, 2026), on 127.0.0.1."""
-    from site_builder import search
+    from site_builder.search import shards as search
 
     root = tmp_path_factory.mktemp("split")
     with pytest.MonkeyPatch.context() as patch:
@@ -325,7 +323,7 @@ def test_a_system_in_several_shards_is_searched_in_all_of_them_and_only_them(pag
 
 
 def test_heading_permalinks_are_not_indexed_as_text():
-    from site_builder.search import html_text
+    from site_builder.search.records import html_text
 
     fragment = ('<h2 id="a">工作成效<a class="headerlink" href="#a" rel="noopener noreferrer" '
                 'title="Permanent link">¶</a></h2><p>正文</p>')

@@ -1,0 +1,163 @@
+"""Full-text search: a Pagefind index per system, and the search page at /search/.
+
+Posts become search records from the core's data (`records`); ordinary pages from the text
+of their built article. Each shard (one per system, a few for a big system, plus `_pages`,
+see `shards`) is written to `pagefind/<shard>/` in Pagefind's file format by the portal
+itself (`index_files`); the browser runs Pagefind's own library. The search page loads the
+shard a search needs first (the chosen system's, or the first) and merges the others in
+the browser when a search needs them (Pagefind `mergeIndex`). Post shards are written by
+the build's worker processes while MkDocs renders its pages; a shard whose inputs did not
+change is linked from the cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from html import escape
+
+from ..extras import ExtraPage
+from ..pages.links import href
+from .index_files import bundle
+from .records import FILTERS, Records
+from .shards import (INDEX_DIR, ShardCache, pages_shards, planned_post_shards, refresh, refresh_post_shard,
+                     shard_names, all_shards, system_shards)
+
+SEARCH_URL = "search/"
+SEARCH_TEMPLATE = "search.html"  # site_builder/theme/search.html: Material without its JS bundle
+
+# ---------------------------------------------------------------- writing the index
+
+
+class PostIndexing:
+    """The post shards of one build, begun before MkDocs renders its pages: each in a worker
+    process when the build has a pool, else all in one background thread."""
+
+    def __init__(self, build, site_dir: str, pool=None):
+        self.build, self.site_dir = build, site_dir
+        self.root = os.path.join(site_dir, INDEX_DIR)
+        self.library = bundle(_search_cache(build))
+        cache_root = build.cache_dir
+        planned = planned_post_shards(build)
+        self.futures, self.thread, self.error = [], None, None
+        if pool is not None:
+            global _ACTIVE
+            _ACTIVE = build  # forked workers find the build here (the pool forks on its first job)
+            biggest = sorted(planned, key=lambda p: (-len(p.sources), p.name))
+            self.futures = [pool.submit(_post_shard_job, cache_root, p, self.root, self.library) for p in biggest]
+        else:
+            self.thread = threading.Thread(target=self._run, args=(planned,), name="portal-search", daemon=True)
+            self.thread.start()
+
+    def _run(self, planned: list) -> None:
+        try:
+            cache = ShardCache(self.build.cache_dir)
+            for plan in planned:
+                refresh_post_shard(self.build, cache, plan, self.root, self.library)
+        except BaseException as error:  # raised again by `join`, in the build's own thread
+            self.error = error
+
+    def join(self) -> None:
+        """Wait for the post shards; raise what their writing raised."""
+        if self.thread is not None:
+            self.thread.join()
+        for future in self.futures:
+            future.result()
+        if self.error is not None:
+            raise self.error
+
+    def cancel(self) -> None:
+        """Stop what has not begun and wait for the rest (a failed build), ignoring errors."""
+        for future in self.futures:
+            future.cancel()
+        try:
+            self.join()
+        except BaseException:
+            pass
+
+
+_ACTIVE = None  # the build a forked worker belongs to
+
+
+def _post_shard_job(cache_root, planned, root: str, library) -> str:
+    """Worker side: write (or link) one post shard of the build the worker was forked from."""
+    return refresh_post_shard(_ACTIVE, ShardCache(cache_root), planned, root, library)
+
+
+def _search_cache(build) -> str | None:
+    return os.path.join(build.cache_dir, "search") if build.cache_dir else None
+
+
+def start(build, site_dir: str, pool=None) -> None:
+    """Begin the post shards while MkDocs renders its pages (`write` finishes the index).
+    With `pool` (a fork pool that has not forked yet, or whose workers hold this build),
+    each shard is one job of the pool."""
+    shutil.rmtree(os.path.join(site_dir, INDEX_DIR), ignore_errors=True)
+    build.search_indexing = PostIndexing(build, site_dir, pool)
+
+
+def stop(build) -> None:
+    """Wait for a started indexing (a failed build), ignoring its errors."""
+    job = getattr(build, "search_indexing", None)
+    if job is not None:
+        job.cancel()
+        build.search_indexing = None
+
+
+def write(build, site_dir: str) -> None:
+    """Write `pagefind/<shard>/` for every shard: unchanged shards from the cache, the rest
+    written (the post shards by the indexing `start` began, when it began one for this site)."""
+    root = os.path.join(site_dir, INDEX_DIR)
+    cache = ShardCache(build.cache_dir)
+    job = getattr(build, "search_indexing", None)
+    library = bundle(_search_cache(build))
+    if job is None or job.site_dir != site_dir:
+        shutil.rmtree(root, ignore_errors=True)
+        refresh(cache, all_shards(build, site_dir), root, library)
+        return
+    build.search_indexing = None
+    try:
+        refresh(cache, pages_shards(build, site_dir), root, library)
+    finally:
+        job.join()
+
+
+# ---------------------------------------------------------------- the search page
+
+
+def pages(build) -> list[ExtraPage]:
+    """The search page at /search/."""
+    return [ExtraPage("search/index.md", "搜索", lambda: search_page(build), template=SEARCH_TEMPLATE)]
+
+
+def search_page(build) -> str:
+    """The search form, its filters and the (script-filled) result list."""
+    here = SEARCH_URL
+    shards_attr = escape(" ".join(shard_names(build)))
+    systems_attr = escape(json.dumps(system_shards(build), ensure_ascii=False, sort_keys=True))
+    selects = "".join(filter_select(*choice) for choice in Records(build).filter_values())
+    return (
+        f'<div class="portal-search" data-portal-search data-index="{escape(href(INDEX_DIR + "/", here))}" '
+        f'data-shards="{shards_attr}" data-shard-systems="{systems_attr}" data-root="{escape(href("", here))}">'
+        '<form class="portal-search-form" role="search" method="get" action="./">'
+        '<input type="search" name="q" class="portal-search-input" placeholder="输入要查找的词语，如：党建联创" '
+        'aria-label="搜索词" autocomplete="off">'
+        '<button type="submit" class="md-button md-button--primary">搜索</button>'
+        f'<fieldset class="portal-search-filters"><legend>筛选</legend>{selects}</fieldset>'
+        '</form>'
+        '<p class="portal-search-status" role="status" aria-live="polite"></p>'
+        '<ol class="portal-search-results"></ol>'
+        '<button type="button" class="portal-search-more md-button" hidden>显示更多结果</button>'
+        '<noscript><p>搜索需要浏览器启用 JavaScript。</p></noscript>'
+        '</div>'
+        f'<script src="{escape(href("assets/portal/search.js", here))}" defer></script>'
+    )
+
+
+def filter_select(param: str, label: str, values: list[str]) -> str:
+    """One filter as a <select>: “全部” plus every value."""
+    options = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
+    return (f'<label class="portal-search-filter">{escape(label)} '
+            f'<select name="{param}" data-filter="{escape(label)}"><option value="">全部</option>{options}</select></label>')

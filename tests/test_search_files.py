@@ -1,0 +1,135 @@
+"""The portal writes Pagefind's index files itself: the words, positions, page numbers, index
+chunks, filters and word counts must be exactly those Pagefind writes for the same records,
+or Pagefind's browser library would find the wrong pages."""
+
+from __future__ import annotations
+
+import base64
+import random
+
+import pytest
+
+from site_builder.search import index_files
+from site_builder.search.index_files import (LANGUAGE, bundle, chunk_bounds, post_terms, read_data_file,
+                                             shard_files)
+from site_builder.search.records import SearchRecord, index_words
+
+SYLLABLES = "党建联创支部服务群众基层干部学习教育窗口税务药监广电电力乡村振兴营商环境"
+
+
+def _records(count: int, seed: int) -> list[SearchRecord]:
+    """Chinese texts with repeats, punctuation, Latin words in several cases, diacritics, digits."""
+    rng = random.Random(seed)
+    latin = ["CPC", "cpc", "Café", "naïve", "x_y", "2026", "Ⅻ", "ÉCOLE", "tea"]
+    records = []
+    for number in range(count):
+        parts = []
+        for _ in range(rng.randint(5, 60)):
+            parts.append("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 9))))
+            parts.append(rng.choice(["，", "。", " ", "、", f" {rng.choice(latin)} "]))
+        filters = {"系统": [rng.choice(["税务系统", "广电系统"])], "年份": [str(rng.choice([2025, 2026]))]}
+        records.append(SearchRecord(f"p/{number}/", "".join(parts), {"title": f"第{number}篇"}, filters))
+    return records
+
+
+def _pagefind_files(records: list[SearchRecord]) -> dict[str, bytes]:
+    from site_builder.search.pagefind_service import PagefindProcess
+
+    with PagefindProcess() as pagefind:
+        index_id = pagefind.request({"type": "NewIndex", "config": {"force_language": LANGUAGE}})["index_id"]
+        pagefind.requests([{"type": "AddRecord", "index_id": index_id, "url": r.url,
+                            "content": " ".join(index_words(r.content)), "language": LANGUAGE, "meta": {},
+                            "filters": r.filters, "sort": None} for r in records])
+        answer = pagefind.request({"type": "GetFiles", "index_id": index_id})
+    return {f["path"]: base64.b64decode(f["content"]) for f in answer["files"]}
+
+
+def _decoded(files: dict[str, bytes]) -> tuple[dict, list, dict]:
+    """(words with their pages and positions, meta file, filters with values sorted)."""
+    words, meta, filters = {}, None, {}
+    for path, data in files.items():
+        if path.endswith(".pf_index"):
+            words.update((entry[0], entry) for entry in read_data_file(data)[0])
+        elif path.endswith(".pf_meta"):
+            meta = read_data_file(data)
+        elif path.endswith(".pf_filter"):
+            name, values = read_data_file(data)
+            filters[name] = sorted(values)
+    return words, meta, filters
+
+
+@pytest.fixture(scope="module")
+def both():
+    pytest.importorskip("pagefind")
+    records = _records(400, seed=7)
+    ours = shard_files(records, [post_terms(index_words(r.content)) for r in records], bundle(None))
+    return records, ours, _pagefind_files(records)
+
+
+def test_words_pages_and_positions_are_pagefinds(both):
+    _, ours, theirs = both
+    our_words, their_words = _decoded(ours)[0], _decoded(theirs)[0]
+    assert len(our_words) > 1000
+    assert our_words == their_words
+
+
+def test_chunks_word_counts_and_filters_are_pagefinds(both):
+    _, ours, theirs = both
+    our_meta, their_meta = _decoded(ours)[1], _decoded(theirs)[1]
+    assert our_meta[0] == their_meta[0]  # version
+    assert [page[1] for page in our_meta[1]] == [page[1] for page in their_meta[1]]
+    assert len(our_meta[2]) > 10
+    assert [chunk[:2] for chunk in our_meta[2]] == [chunk[:2] for chunk in their_meta[2]]
+    assert our_meta[4:] == their_meta[4:] == [[], []]
+    assert _decoded(ours)[2] == _decoded(theirs)[2]
+
+
+def test_fragments_keep_the_readable_text_and_meta(both):
+    records, ours, _ = both
+    meta = _decoded(ours)[1]
+    first = read_data_file(ours[f"fragment/{meta[1][0][0]}.pf_fragment"])
+    assert first["url"] == records[0].url and first["content"] == records[0].content
+    assert first["meta"] == {"title": "第0篇"} and first["word_count"] == meta[1][0][1]
+
+
+def test_same_records_give_the_same_bytes(both):
+    records, ours, _ = both
+    again = shard_files(records, [post_terms(index_words(r.content)) for r in records], bundle(None))
+    assert again == ours
+
+
+def test_chunk_ranges_are_the_shortest_telling_prefixes():
+    assert chunk_bounds([("a", "apple", "1"), ("apricot", "banana", "2"), ("peach", "peach", "3")]) == [
+        ("a", "app", "1"), ("apr", "b", "2"), ("p", "peach", "3")]
+    # A range never ends before it starts: a one-word chunk keeps its word.
+    assert chunk_bounds([("三", "专", "1"), ("专题", "专题", "2"), ("业", "业", "3")]) == [
+        ("三", "专", "1"), ("专题", "专题", "2"), ("业", "业", "3")]
+
+
+def test_positions_beyond_two_bytes_are_encoded(monkeypatch):
+    words = ["党建"] + ["x"] * 70000 + ["党建"]
+    terms = post_terms(words)
+    encoded, numbers = terms.words["党建"]
+    assert numbers == 3
+    assert index_files.cbor_decode(encoded[:-1]) == [-25, 0, 70001]
+
+
+def test_clashing_short_names_are_lengthened(monkeypatch):
+    names = index_files.Names()
+    first = names.name(b"one")
+    monkeypatch.setattr(index_files.hashlib, "sha256", lambda data: _Fixed(data))
+    second = names.name(b"two")
+    assert first != second and second.startswith(first)
+
+
+class _Fixed:
+    """A hash whose first digits clash with those of b"one"."""
+
+    def __init__(self, data: bytes):
+        import hashlib
+
+        real = hashlib.new("sha256", b"one").hexdigest()
+        self.value = real[:10] + hashlib.new("sha256", data).hexdigest()[10:]
+
+    def hexdigest(self) -> str:
+        return self.value
