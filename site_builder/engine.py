@@ -207,14 +207,14 @@ def extra_pages(build: PortalBuild) -> list:
     return [page for module in feature_modules() for page in module.pages(build)]
 
 
-def start_outputs(build: PortalBuild, site_dir: str, pool=None) -> None:
+def start_outputs(build: PortalBuild, site_dir: str) -> None:
     """Let feature modules begin slow outputs (the search index) while pages are rendered;
-    `write_outputs` finishes them. `pool`: a fork process pool they may give jobs to."""
+    `write_outputs` finishes them. Call in the build's main thread: a module may fork."""
     from .extras import feature_modules
 
     for module in feature_modules():
         if hasattr(module, "start"):
-            module.start(build, site_dir, pool)
+            module.start(build, site_dir)
 
 
 def stop_outputs(build: PortalBuild) -> None:

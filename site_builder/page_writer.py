@@ -19,7 +19,6 @@ import os
 import posixpath
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
@@ -188,13 +187,10 @@ class PageWriter:
         self.pool: ProcessPoolExecutor | None = None
         self.counts = {"pages rendered": 0, "pages from cache": 0}
 
-    def start(self, files: list[File], before: Callable = lambda pool: None) -> None:
-        """Begin writing `files` (PortalPageFile objects); runs alongside MkDocs' own pages.
-        `before(pool)` is called with the worker pool (None: no pool) before the pages are
-        queued, so that other jobs (the search index) can go first and share the workers."""
+    def start(self, files: list[File]) -> None:
+        """Begin writing `files` (PortalPageFile objects); runs alongside MkDocs' own pages."""
         workers = min(os.cpu_count() or 1, 4)
         if len(files) < POOL_THRESHOLD or workers < 2:
-            before(None)
             self._add(write_pages(self, files))
             return
         global _WRITER
@@ -203,7 +199,6 @@ class PageWriter:
         files = files[1:]
         self.files_by_uri = {f.src_uri: f for f in files}
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        before(self.pool)
         chunks = [[f.src_uri for f in files[i:i + CHUNK]] for i in range(0, len(files), CHUNK)]
         self.futures = [self.pool.submit(_write_chunk, chunk) for chunk in chunks]
 

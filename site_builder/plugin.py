@@ -106,6 +106,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             log.warning(problem.text(), extra={"problem": problem})
         if config.strict and self.build.problems:
             raise PluginError(f"严格模式：发现 {len(self.build.problems)} 个问题，未生成网站")
+        start_outputs(self.build, config.site_dir)  # the search index, while MkDocs goes on
         for source in self.build.portal.skipped:
             if files.get_file_from_path(source):
                 files.remove(files.get_file_from_path(source))
@@ -217,8 +218,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         cache_templates(env, self.build.cache_dir)
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
                                  self.build.cache_dir)
-        # slow outputs (the search index) first, as jobs of the writer's worker pool
-        self.writer.start(self.own, before=lambda pool: start_outputs(self.build, config.site_dir, pool))
+        self.writer.start(self.own)
         return env
 
     def on_post_build(self, *, config) -> None:

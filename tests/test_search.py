@@ -117,9 +117,9 @@ def test_an_edit_reindexes_only_its_system_and_matches_a_cold_build(tmp_path, mo
     indexed: list[str] = []
     original = shards.index_shard
 
-    def recording(shard, output, library):
-        indexed.append(shard.name)
-        return original(shard, output, library)
+    def recording(name, posts, root, library, previous=None):
+        indexed.append(name)
+        return original(name, posts, root, library, previous)
 
     monkeypatch.setattr(shards, "index_shard", recording)
     tree = search_tree(tmp_path / "tree")

@@ -10,8 +10,8 @@ import random
 import pytest
 
 from site_builder.search import index_files
-from site_builder.search.index_files import (LANGUAGE, bundle, chunk_bounds, post_terms, read_data_file,
-                                             shard_files)
+from site_builder.search.index_files import (LANGUAGE, bundle, chunk_bounds, indexed_post, post_terms,
+                                             read_data_file, shard_files)
 from site_builder.search.records import SearchRecord, index_words
 
 SYLLABLES = "党建联创支部服务群众基层干部学习教育窗口税务药监广电电力乡村振兴营商环境"
@@ -62,7 +62,7 @@ def _decoded(files: dict[str, bytes]) -> tuple[dict, list, dict]:
 def both():
     pytest.importorskip("pagefind")
     records = _records(400, seed=7)
-    ours = shard_files(records, [post_terms(index_words(r.content)) for r in records], bundle(None))
+    ours = shard_files([indexed_post(r, index_words(r.content)) for r in records], bundle(None))
     return records, ours, _pagefind_files(records)
 
 
@@ -94,7 +94,7 @@ def test_fragments_keep_the_readable_text_and_meta(both):
 
 def test_same_records_give_the_same_bytes(both):
     records, ours, _ = both
-    again = shard_files(records, [post_terms(index_words(r.content)) for r in records], bundle(None))
+    again = shard_files([indexed_post(r, index_words(r.content)) for r in records], bundle(None))
     assert again == ours
 
 

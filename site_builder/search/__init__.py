@@ -13,60 +13,72 @@ change is linked from the cache.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import threading
 from html import escape
 
+from concurrent.futures import ProcessPoolExecutor
+
 from ..extras import ExtraPage
 from ..pages.links import href
 from .index_files import bundle
 from .records import FILTERS, Records
-from .shards import (INDEX_DIR, ShardCache, pages_shards, planned_post_shards, refresh, refresh_post_shard,
-                     shard_names, all_shards, system_shards)
+from .shards import (INDEX_DIR, PostStore, ShardCache, planned_post_shards, shard_names, system_shards,
+                     write_pages_shard, write_post_shard)
 
 SEARCH_URL = "search/"
 SEARCH_TEMPLATE = "search.html"  # site_builder/theme/search.html: Material without its JS bundle
+POOL_POSTS = 300  # posts to index from which shards are written in worker processes
 
 # ---------------------------------------------------------------- writing the index
 
 
 class PostIndexing:
-    """The post shards of one build, begun before MkDocs renders its pages: each in a worker
-    process when the build has a pool, else all in one background thread."""
+    """The post shards of one build, begun as soon as the posts are rendered: shards to write
+    go to worker processes (forked now, so they hold the build) when there are many posts to
+    index; the rest, and shards linked from the cache, are done by a background thread."""
 
-    def __init__(self, build, site_dir: str, pool=None):
+    def __init__(self, build, site_dir: str):
         self.build, self.site_dir = build, site_dir
         self.root = os.path.join(site_dir, INDEX_DIR)
-        self.library = bundle(_search_cache(build))
-        cache_root = build.cache_dir
-        planned = planned_post_shards(build)
-        self.futures, self.thread, self.error = [], None, None
-        if pool is not None:
+        self.library = bundle(_bundle_cache(build))
+        self.planned = planned_post_shards(build)
+        cache = ShardCache(build.cache_dir)
+        todo = [p for p in self.planned if not cache.known(p.name, p.key)]
+        self.pool, self.futures, self.error = None, [], None
+        if sum(len(p.sources) for p in todo) >= POOL_POSTS and (os.cpu_count() or 1) > 1:
             global _ACTIVE
-            _ACTIVE = build  # forked workers find the build here (the pool forks on its first job)
-            biggest = sorted(planned, key=lambda p: (-len(p.sources), p.name))
-            self.futures = [pool.submit(_post_shard_job, cache_root, p, self.root, self.library) for p in biggest]
+            _ACTIVE = build  # the workers, forked at the first job, find the build here
+            self.pool = ProcessPoolExecutor(min(2, len(todo)), mp_context=multiprocessing.get_context("fork"))
+            biggest = sorted(todo, key=lambda p: (-len(p.sources), p.name))
+            self.futures = [self.pool.submit(_post_shard_job, p, self.root, self.library) for p in biggest]
+            in_thread = [p for p in self.planned if p not in todo]
         else:
-            self.thread = threading.Thread(target=self._run, args=(planned,), name="portal-search", daemon=True)
-            self.thread.start()
+            in_thread = self.planned
+        self.thread = threading.Thread(target=self._run, args=(in_thread,), name="portal-search", daemon=True)
+        self.thread.start()
 
     def _run(self, planned: list) -> None:
         try:
-            cache = ShardCache(self.build.cache_dir)
             for plan in planned:
-                refresh_post_shard(self.build, cache, plan, self.root, self.library)
+                write_post_shard(self.build, plan, self.root, self.library)
         except BaseException as error:  # raised again by `join`, in the build's own thread
             self.error = error
 
     def join(self) -> None:
         """Wait for the post shards; raise what their writing raised."""
-        if self.thread is not None:
+        try:
             self.thread.join()
-        for future in self.futures:
-            future.result()
+            for future in self.futures:
+                future.result()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
         if self.error is not None:
             raise self.error
+        PostStore(self.build.cache_dir).prune(self.planned)
 
     def cancel(self) -> None:
         """Stop what has not begun and wait for the rest (a failed build), ignoring errors."""
@@ -81,21 +93,19 @@ class PostIndexing:
 _ACTIVE = None  # the build a forked worker belongs to
 
 
-def _post_shard_job(cache_root, planned, root: str, library) -> str:
+def _post_shard_job(planned, root: str, library) -> str:
     """Worker side: write (or link) one post shard of the build the worker was forked from."""
-    return refresh_post_shard(_ACTIVE, ShardCache(cache_root), planned, root, library)
+    return write_post_shard(_ACTIVE, planned, root, library)
 
 
-def _search_cache(build) -> str | None:
+def _bundle_cache(build) -> str | None:
     return os.path.join(build.cache_dir, "search") if build.cache_dir else None
 
 
-def start(build, site_dir: str, pool=None) -> None:
-    """Begin the post shards while MkDocs renders its pages (`write` finishes the index).
-    With `pool` (a fork pool that has not forked yet, or whose workers hold this build),
-    each shard is one job of the pool."""
+def start(build, site_dir: str) -> None:
+    """Begin the post shards as soon as the posts are rendered (`write` finishes the index)."""
     shutil.rmtree(os.path.join(site_dir, INDEX_DIR), ignore_errors=True)
-    build.search_indexing = PostIndexing(build, site_dir, pool)
+    build.search_indexing = PostIndexing(build, site_dir)
 
 
 def stop(build) -> None:
@@ -107,19 +117,15 @@ def stop(build) -> None:
 
 
 def write(build, site_dir: str) -> None:
-    """Write `pagefind/<shard>/` for every shard: unchanged shards from the cache, the rest
-    written (the post shards by the indexing `start` began, when it began one for this site)."""
-    root = os.path.join(site_dir, INDEX_DIR)
-    cache = ShardCache(build.cache_dir)
+    """Write `pagefind/<shard>/` for every shard: the post shards by the indexing `start` began
+    (begun now when it was not), the ordinary pages' shard from the built pages."""
     job = getattr(build, "search_indexing", None)
-    library = bundle(_search_cache(build))
     if job is None or job.site_dir != site_dir:
-        shutil.rmtree(root, ignore_errors=True)
-        refresh(cache, all_shards(build, site_dir), root, library)
-        return
+        start(build, site_dir)
+        job = build.search_indexing
     build.search_indexing = None
     try:
-        refresh(cache, pages_shards(build, site_dir), root, library)
+        write_pages_shard(build, site_dir, job.root, job.library)
     finally:
         job.join()
 

@@ -262,7 +262,10 @@ class Names:
         self.taken: dict[str, str] = {}
 
     def name(self, data: bytes, digits: int = SHORT_HASH) -> str:
-        full = hashlib.sha256(data).hexdigest()
+        return self.name_of(hashlib.sha256(data).hexdigest(), digits)
+
+    def name_of(self, full: str, digits: int = SHORT_HASH) -> str:
+        """The name of a file whose SHA-256 is `full` (hex)."""
         for length in range(digits, len(full) + 1):
             short = f"{LANGUAGE}_{full[:length]}"
             if self.taken.setdefault(short, full) == full:
@@ -274,26 +277,42 @@ def data_file(body: bytes) -> bytes:
     return gzip.compress(MAGIC + body, compresslevel=6, mtime=0)
 
 
-def shard_files(records: list, terms: list[PostTerms], found: Bundle) -> dict[str, bytes]:
-    """Every file of one shard (paths relative to its folder), from its records (url, content,
-    meta, filters) and their postings, in the order of `records` (page numbers)."""
+@dataclass(frozen=True)
+class IndexedPost:
+    """What a shard needs of one record: its result fragment, filters and postings. It depends
+    on the record alone, so it is made once per version of a post and kept in the cache."""
+
+    fragment: bytes  # the fragment file (gzip)
+    fragment_hash: str  # SHA-256 (hex) of the fragment's JSON, which names the file
+    filters: dict
+    terms: PostTerms
+
+
+def indexed_post(record, words: list[str]) -> IndexedPost:
+    """The fragment and postings of a record (url, content, meta, filters) whose text is `words`."""
+    terms = post_terms(words)
+    fragment = json.dumps({"url": record.url, "content": record.content, "word_count": terms.word_count,
+                           "filters": dict(sorted(record.filters.items())),
+                           "meta": dict(sorted(record.meta.items())), "anchors": []},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return IndexedPost(data_file(fragment), hashlib.sha256(fragment).hexdigest(), record.filters, terms)
+
+
+def shard_files(posts: list[IndexedPost], found: Bundle) -> dict[str, bytes]:
+    """Every file of one shard (paths relative to its folder), its pages in the order of `posts`."""
     names, files = Names(), {}
     pages = []
-    for record, post in zip(records, terms):
-        fragment = json.dumps({"url": record.url, "content": record.content, "word_count": post.word_count,
-                               "filters": dict(sorted(record.filters.items())),
-                               "meta": dict(sorted(record.meta.items())), "anchors": []},
-                              ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        name = names.name(fragment)
-        files[f"fragment/{name}.pf_fragment"] = data_file(fragment)
-        pages.append(ARRAY_2 + cbor_text(name) + cbor_uint(post.word_count))
+    for post in posts:
+        name = names.name_of(post.fragment_hash)
+        files[f"fragment/{name}.pf_fragment"] = post.fragment
+        pages.append(ARRAY_2 + cbor_text(name) + cbor_uint(post.terms.word_count))
     chunks = []
-    for first, last, body in index_chunks(terms):
+    for first, last, body in index_chunks([post.terms for post in posts]):
         name = names.name(body)
         files[f"index/{name}.pf_index"] = data_file(body)
         chunks.append((first, last, name))
     filters = []
-    for filter_name, body in filter_bodies(records):
+    for filter_name, body in filter_bodies([post.filters for post in posts]):
         name = names.name(body)
         files[f"filter/{name}.pf_filter"] = data_file(body)
         filters.append(ARRAY_2 + cbor_text(filter_name) + cbor_text(name))
@@ -303,7 +322,7 @@ def shard_files(records: list, terms: list[PostTerms], found: Bundle) -> dict[st
     meta_name = names.name(meta, 15)
     files[f"pagefind.{meta_name}.pf_meta"] = data_file(meta)
     entry = {"version": found.version,
-             "languages": {LANGUAGE: {"hash": meta_name, "wasm": None, "page_count": len(records)}},
+             "languages": {LANGUAGE: {"hash": meta_name, "wasm": None, "page_count": len(posts)}},
              "include_characters": found.include_characters}
     files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     files.update(found.files)
@@ -360,11 +379,12 @@ def chunk_bounds(chunks: list[tuple[str, str, str]]) -> list[tuple[str, str, str
     return [tuple(b) for b in bounds]
 
 
-def filter_bodies(records: list) -> list[tuple[str, bytes]]:
-    """(filter name, CBOR body) of each filter, names and values in code-point order."""
+def filter_bodies(filters: list[dict]) -> list[tuple[str, bytes]]:
+    """(filter name, CBOR body) of each filter, from each page's filters; names and values in
+    code-point order."""
     found: dict[str, dict[str, list[int]]] = {}
-    for page, record in enumerate(records):
-        for name, values in record.filters.items():
+    for page, page_filters in enumerate(filters):
+        for name, values in page_filters.items():
             for value in values:
                 found.setdefault(name, {}).setdefault(value, []).append(page)
     bodies = []
@@ -375,14 +395,33 @@ def filter_bodies(records: list) -> list[tuple[str, bytes]]:
     return bodies
 
 
-def write_files(files: dict[str, bytes], output: str) -> None:
-    """Write a shard's files (paths relative to `output`)."""
+def write_files(files: dict[str, bytes], output: str, previous: str | None = None) -> None:
+    """Write a shard's files (paths relative to `output`). A file whose bytes equal those of the
+    same path under `previous` (the shard's last version) is hard-linked from there instead:
+    after an edit most fragments and chunks are unchanged, and a link costs a fraction of a write."""
     made = set()
     for path, data in sorted(files.items()):
-        target = os.path.join(output, *path.split("/"))
+        parts = path.split("/")
+        target = os.path.join(output, *parts)
         folder = os.path.dirname(target)
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
+        if previous is not None and _same_file(os.path.join(previous, *parts), data):
+            try:
+                os.link(os.path.join(previous, *parts), target)
+                continue
+            except OSError:
+                pass
         with open(target, "wb") as handle:
             handle.write(data)
+
+
+def _same_file(path: str, data: bytes) -> bool:
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False

@@ -1,24 +1,27 @@
-"""Search shards: which posts go into which index, and the cache of finished shards.
+"""Search shards: which posts go into which index, and the caches that make a rebuild cheap.
 
 One shard per system (a big system is cut into runs of years, see `system_parts`), plus
-`_pages` for ordinary pages; each is written to `pagefind/<shard>/` by `index_files`. A
-shard's output is kept in the cache under the digest of its records, and under the key of
-its inputs (posts, rendered bodies, orgs.yml, configuration, code), so that an unchanged
-shard is linked into the site without even making its records.
+`_pages` for ordinary pages; each is written to `pagefind/<shard>/` by `index_files`.
+Two caches under `<cache_dir>`:
+
+- `search/<shard>/<key>/`: a finished shard, keyed by everything that decides it (its posts'
+  keys, orgs.yml, the configuration, the code), linked into the site when nothing changed;
+- `search-posts-v1/`: each post's `IndexedPost` (fragment and postings), keyed by the post's
+  path, bytes and rendered body, so that an edit rewrites its shard without re-reading the
+  other posts of the shard.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import pickle
 import shutil
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
-from ..cache import digest, file_bytes, tree_digest
-from .index_files import Bundle, pagefind_version, post_terms, shard_files, write_files
-from .records import Records, SearchRecord, built_page, index_words, searchable_pages
+from ..cache import EntryStore, digest, file_bytes, tree_digest
+from .index_files import Bundle, IndexedPost, indexed_post, pagefind_version, shard_files, write_files
+from .records import Records, built_page, index_words, searchable_pages
 
 INDEX_DIR = "pagefind"
 PAGES_SHARD = "_pages"  # `_` cannot start a system id, so no system shard can clash
@@ -30,56 +33,20 @@ CACHE_FORMAT = "portal-search-8"  # bump when records, words or the file format 
 MAX_SHARD_CHARS = 3_000_000
 
 
-@dataclass
-class Shard:
-    """The records of one index written to `pagefind/<name>/`."""
-
-    name: str
-    records: list[SearchRecord] = field(default_factory=list)
-
-    @cached_property
-    def digest(self) -> str:
-        """Hash of everything that decides the shard's output files."""
-        h = hashlib.sha256(f"{CACHE_FORMAT}\0{pagefind_version()}\0{self.name}".encode())
-        for record in self.records:
-            fields = [record.url, record.content, record.meta, record.filters]
-            h.update(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode())
-        return h.hexdigest()[:32]
-
-
-def all_shards(build, site_dir: str | None = None) -> list[Shard]:
-    """One shard per system that has posts (several for a big system, see `system_parts`),
-    plus ordinary pages read from the built site."""
-    found = post_shards(build)
-    if site_dir is not None:
-        found += pages_shards(build, site_dir)
-    return found
-
-
-def post_shards(build) -> list[Shard]:
-    """The shards of posts (everything but the ordinary pages), from the core alone."""
-    records = Records(build)
-    return [Shard(name, [records.record(post) for post in posts]) for name, posts in system_parts(build)]
-
-
 @dataclass(frozen=True)
 class PlannedShard:
-    """A post shard known by what decides its records (the posts, their rendered bodies,
-    orgs.yml, the configuration, the code), before any record is made: when the cache knows
-    those inputs, the shard is linked from it (`ShardCache.known`)."""
+    """A post shard known by the keys of its posts, before any record is made."""
 
     name: str
     sources: tuple  # the posts' source paths, in page order
-    inputs: str
-
-    def shard(self, build) -> Shard:
-        """The shard with its records (made now)."""
-        records = Records(build)
-        return Shard(self.name, [records.record(build.post(source)) for source in self.sources])
+    post_keys: tuple  # each post's key (see `planned_post_shards`)
+    key: str  # the shard's: its name, its posts' keys and the settings
 
 
 def planned_post_shards(build) -> list[PlannedShard]:
-    """The post shards with the key of their inputs (see `PlannedShard`)."""
+    """The post shards of the build, with the key of each post and of each shard. A post's
+    record comes from its path and bytes (`post.digest`), its rendered body, orgs.yml and the
+    configuration; the code that turns it into index data is part of every key."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     settings = digest(CACHE_FORMAT, pagefind_version(), repr(build.config),
                       file_bytes(os.path.join(build.content_dir, "orgs.yml")),
@@ -87,19 +54,46 @@ def planned_post_shards(build) -> list[PlannedShard]:
                       tree_digest([os.path.join(package, "core"), os.path.dirname(os.path.abspath(__file__))]))
     found = []
     for name, posts in system_parts(build):
-        parts = [settings, name]
+        keys = []
         for post in posts:
             rendered = build.rendered[post.source]
-            # a post's fields come from its path and bytes (post.digest), orgs.yml and the configuration
-            parts += [post.source, post.digest, rendered.html, repr(rendered.image)]
-        found.append(PlannedShard(name, tuple(p.source for p in posts), digest(*parts)))
+            keys.append(digest(settings, post.source, post.digest, rendered.html, repr(rendered.image)))
+        found.append(PlannedShard(name, tuple(p.source for p in posts), tuple(keys), digest(settings, name, *keys)))
     return found
 
 
-def pages_shards(build, site_dir: str) -> list[Shard]:
-    """The shard of ordinary pages (none when there are none), read from the built site."""
-    pages = Shard(PAGES_SHARD, [r for r in (built_page(site_dir, s) for s in searchable_pages(build)) if r])
-    return [pages] if pages.records else []
+class PostStore:
+    """Each post's `IndexedPost`, made once per version of the post (`search-posts-v1/`)."""
+
+    def __init__(self, cache_dir: str | None):
+        self.entries = EntryStore(cache_dir, "search-posts", ".pickle")
+
+    def indexed(self, build, records: Records, source: str, key: str) -> IndexedPost:
+        data = self.entries.read(key)
+        if data is not None:
+            try:
+                return pickle.loads(data)
+            except Exception:  # a damaged entry is made again
+                pass
+        record = records.record(build.post(source))
+        made = indexed_post(record, index_words(record.content))
+        self.entries.write(key, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        return made
+
+    def prune(self, planned: list[PlannedShard]) -> None:
+        """Forget posts that no longer exist in these versions."""
+        self.entries.prune({key for shard in planned for key in shard.post_keys})
+
+
+def pages_records(build, site_dir: str) -> list:
+    """The search records of the ordinary pages, read from the built site."""
+    return [r for r in (built_page(site_dir, s) for s in searchable_pages(build)) if r]
+
+
+def records_key(name: str, records: list) -> str:
+    """Key of a shard made from these records (the ordinary pages' shard)."""
+    fields = [[r.url, r.content, r.meta, r.filters] for r in records]
+    return digest(CACHE_FORMAT, pagefind_version(), name, json.dumps(fields, ensure_ascii=False, sort_keys=True))
 
 
 def system_parts(build) -> list[tuple[str, list]]:
@@ -165,68 +159,50 @@ def system_shards(build) -> dict[str, list[str]]:
 
 
 
-# ---------------------------------------------------------------- cache
+# ---------------------------------------------------------------- writing
 
 
 class ShardCache:
-    """Finished shard outputs kept under the cache folder, keyed by the shard's digest."""
+    """Finished shards under `<cache_dir>/search/<name>/<key>/`, the latest version of each name."""
 
-    def __init__(self, root: str | None):
-        self.root = os.path.join(root, "search") if root else None
+    def __init__(self, cache_dir: str | None):
+        self.root = os.path.join(cache_dir, "search") if cache_dir else None
 
-    def path(self, shard: Shard) -> str | None:
-        return os.path.join(self.root, shard.name, shard.digest) if self.root else None
+    def path(self, name: str, key: str) -> str | None:
+        return os.path.join(self.root, name, key) if self.root else None
 
-    def restore(self, shard: Shard, output: str) -> bool:
-        """Copy a cached shard into the site; False when there is none."""
-        cached = self.path(shard)
-        if not cached or not os.path.isfile(os.path.join(cached, "pagefind-entry.json")):
+    def known(self, name: str, key: str) -> bool:
+        cached = self.path(name, key)
+        return bool(cached) and os.path.isfile(os.path.join(cached, "pagefind-entry.json"))
+
+    def restore(self, name: str, key: str, output: str) -> bool:
+        """Link a cached shard into the site; False when there is none."""
+        if not self.known(name, key):
             return False
-        link_tree(cached, output)
+        shutil.copytree(self.path(name, key), output, copy_function=link_or_copy)
         return True
 
-    def known(self, planned: PlannedShard) -> str | None:
-        """The cached output of a post shard with these inputs, if any."""
-        if not self.root:
-            return None
+    def latest(self, name: str) -> str | None:
+        """The folder of the shard's cached version, whatever its key (None: none)."""
+        folder = os.path.join(self.root, name) if self.root else None
         try:
-            with open(os.path.join(self.root, planned.name, f"inputs-{planned.inputs}"), encoding="ascii") as handle:
-                known = handle.read().strip()
-        except OSError:
+            versions = [e.path for e in os.scandir(folder) if e.is_dir() and ".tmp" not in e.name]
+        except (OSError, TypeError):
             return None
-        cached = os.path.join(self.root, planned.name, known)
-        if known.isalnum() and os.path.isfile(os.path.join(cached, "pagefind-entry.json")):
-            return cached
-        return None
+        return versions[0] if len(versions) == 1 else None
 
-    def remember(self, planned: PlannedShard, shard: Shard) -> None:
-        """Note that the inputs of `planned` gave `shard` (after `store`)."""
-        if not self.root:
-            return
-        plan = os.path.join(self.root, planned.name, f"inputs-{planned.inputs}")
-        try:
-            os.makedirs(os.path.dirname(plan), exist_ok=True)
-            with open(f"{plan}.tmp{os.getpid()}", "w", encoding="ascii") as handle:
-                handle.write(shard.digest)
-            os.replace(f"{plan}.tmp{os.getpid()}", plan)
-        except OSError:
-            pass
-
-    def store(self, shard: Shard, output: str) -> None:
-        """Keep this shard's output as the only cached version of the shard."""
-        cached = self.path(shard)
+    def store(self, name: str, key: str, output: str) -> None:
+        """Keep this output as the only cached version of the shard."""
+        cached = self.path(name, key)
         if not cached:
             return
-        folder = os.path.dirname(cached)
-        shutil.rmtree(folder, ignore_errors=True)
-        temporary = cached + ".tmp"
-        shutil.copytree(output, temporary, copy_function=link_or_copy)
-        os.replace(temporary, cached)
-
-
-def link_tree(cached: str, output: str) -> None:
-    """Put a cached shard folder into the site without copying its bytes."""
-    shutil.copytree(cached, output, copy_function=link_or_copy)
+        shutil.rmtree(os.path.dirname(cached), ignore_errors=True)
+        temporary = f"{cached}.tmp{os.getpid()}"
+        try:
+            shutil.copytree(output, temporary, copy_function=link_or_copy)
+            os.replace(temporary, cached)
+        except OSError:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 def link_or_copy(source: str, target: str) -> None:
@@ -238,35 +214,32 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def index_shard(shard: Shard, output: str, found: Bundle) -> None:
-    """Write one shard's files into `output` (an empty or missing folder)."""
-    terms = [post_terms(index_words(record.content)) for record in shard.records]
-    write_files(shard_files(shard.records, terms, found), output)
+def index_shard(name: str, posts: list[IndexedPost], root: str, library: Bundle, previous: str | None = None) -> None:
+    """Write one shard's files into `root/<name>/` (an empty or missing folder); files that equal
+    those of `previous` (the shard's cached last version) are linked from it."""
+    write_files(shard_files(posts, library), os.path.join(root, name), previous)
 
 
-def refresh(cache: ShardCache, found: list[Shard], root: str, library: Bundle) -> None:
-    """Put each shard into `root/<name>/`: unchanged ones from the cache, the rest written
-    (and cached)."""
-    for shard in found:
-        output = os.path.join(root, shard.name)
-        if not cache.restore(shard, output):
-            index_shard(shard, output, library)
-            cache.store(shard, output)
-
-
-def refresh_post_shard(build, cache: ShardCache, planned: PlannedShard, root: str, library: Bundle) -> str:
-    """Put one post shard into `root/<name>/`, from the cache when its inputs or its records are
-    known, else written; returns how ("linked" or "indexed")."""
-    output = os.path.join(root, planned.name)
-    cached = cache.known(planned)
-    if cached:
-        link_tree(cached, output)
+def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -> str:
+    """Put one post shard into `root/<name>/`: linked from the cache when its key is known,
+    else written from its posts' index data (cached per post). Returns "linked" or "indexed"."""
+    cache, output = ShardCache(build.cache_dir), os.path.join(root, planned.name)
+    if cache.restore(planned.name, planned.key, output):
         return "linked"
-    shard = planned.shard(build)
-    how = "linked" if cache.restore(shard, output) else "indexed"
-    if how == "indexed":
-        index_shard(shard, output, library)
-        cache.store(shard, output)
-    cache.remember(planned, shard)
-    return how
+    store, records = PostStore(build.cache_dir), Records(build)
+    posts = [store.indexed(build, records, source, key) for source, key in zip(planned.sources, planned.post_keys)]
+    index_shard(planned.name, posts, root, library, cache.latest(planned.name))
+    cache.store(planned.name, planned.key, output)
+    return "indexed"
 
+
+def write_pages_shard(build, site_dir: str, root: str, library: Bundle) -> None:
+    """Put the ordinary pages' shard (when there are pages worth finding) into `root/_pages/`."""
+    records = pages_records(build, site_dir)
+    if not records:
+        return
+    cache, output, key = ShardCache(build.cache_dir), os.path.join(root, PAGES_SHARD), records_key(PAGES_SHARD, records)
+    if not cache.restore(PAGES_SHARD, key, output):
+        index_shard(PAGES_SHARD, [indexed_post(r, index_words(r.content)) for r in records], root, library,
+                    cache.latest(PAGES_SHARD))
+        cache.store(PAGES_SHARD, key, output)
