@@ -6,6 +6,8 @@ adapter only asks this object for finished fragments.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -55,18 +57,25 @@ class PortalBuild:
     def problems(self) -> list[Problem]:
         return sorted(self.portal.problems) if self.portal else []
 
-    def run(self, sources: list[str] | None = None, render_only: set[str] | None = None) -> None:
-        """Load and check the tree, render every post (or only `render_only`), build every view."""
+    def run(self, sources: list[str] | None = None, render_only: set[str] | None = None,
+            rendered: Callable[[], None] | None = None) -> None:
+        """Load and check the tree, render every post (or only `render_only`), build every view.
+        `rendered` is called once the posts are rendered, before the views are built."""
         parsed = self.parsed_cache() if sources is None else None
         self.portal = load_portal(self.content_dir, self.config, self.now, reserved_ids(self.config.columns),
                                   sources, parse=partial(parsed.load, load_post) if parsed else None)
         if parsed:
             parsed.save()
         self.render_posts(render_only)
+        self.posts_by_source = self.portal.post_by_source()
+        if rendered is not None:
+            rendered()
         self.site = build_site(self.portal.orgs, self.portal.posts, self.config)
         self.views = {v.src_uri: v for v in self.site.views}
-        self.drop_view_collisions()
-        self.posts_by_source = self.portal.post_by_source()
+        if self.drop_view_collisions():
+            self.posts_by_source = self.portal.post_by_source()
+            if rendered is not None:
+                rendered()  # again: what it began included a dropped post
 
     def link_context(self) -> LinkContext:
         sources = {p.source for p in self.portal.posts} | set(self.portal.pages)
@@ -128,13 +137,15 @@ class PortalBuild:
             cache.prune_unless(set(keys))
         return results
 
-    def drop_view_collisions(self) -> None:
-        """A post or page whose URL is a generated listing loses to the listing."""
+    def drop_view_collisions(self) -> bool:
+        """A post or page whose URL is a generated listing loses to the listing; True when a
+        post was dropped."""
         taken = {v.url for v in self.site.views}
         clashes = [s for s in [p.source for p in self.portal.posts] + self.portal.pages
                    if page_url(s) in taken and not (s == "index.md")]
         if not clashes:
-            return
+            return False
+        dropped = any(p.source in clashes for p in self.portal.posts)
         for source in clashes:
             self.portal.problems.append(Problem(source, 0, f"网址 /{page_url(source)} 与自动生成的列表页冲突",
                                                 "换一个文件名（例如不要用 index.md 或 page/2.md 这类名称）"))
@@ -143,6 +154,7 @@ class PortalBuild:
         self.portal.posts = [p for p in self.portal.posts if p.source not in clashes]
         self.site = build_site(self.portal.orgs, self.portal.posts, self.config)
         self.views = {v.src_uri: v for v in self.site.views}
+        return dropped
 
     def page_context(self) -> PageContext:
         """What every page fragment needs (made once per build: pages ask for it thousands of times)."""

@@ -13,6 +13,7 @@ Like plugin.py and sitebuild.py, this module imports MkDocs.
 from __future__ import annotations
 
 import gzip
+import io
 import logging
 import multiprocessing
 import os
@@ -288,22 +289,31 @@ class SitemapEntry:
     page: object
 
 
-def write_sitemap(config, env, files) -> None:
+def write_sitemap(config, env, files, cache: PageCache) -> None:
     """sitemap.xml and sitemap.xml.gz over every page, MkDocs' own and the portal's,
-    written as MkDocs writes them (its theme template, gzip mtime of the build date)."""
+    written as MkDocs writes them (its theme template, gzip mtime of the build date);
+    from the page cache when the pages, their dates and the site URL are those of a
+    build before (an edit rarely adds or removes a page)."""
     today = utils.get_build_date()
-    pages = []
+    rows = []  # (url, update date, the page object for MkDocs' own pages)
     for file in files:
         if isinstance(file, PortalPageFile):
-            pages.append(SitemapEntry(file.url, SitemapPage(file.url, config.site_url, today)))
+            rows.append((file.url, today, None))
         elif file.is_documentation_page():
-            pages.append(SitemapEntry(file.url, file.page or Page(None, file, config)))
-    pages.sort(key=lambda f: f.url)
+            page = file.page or Page(None, file, config)
+            rows.append((file.url, page.update_date, page))
+    rows.sort(key=lambda row: row[0])
+    path = os.path.join(config.site_dir, "sitemap.xml")
+    key = cache.key("sitemap", config.site_url or "", "\n".join(f"{url} {date}" for url, date, _ in rows))
+    xml_key, gz_key = digest(key, "xml"), digest(key, "gz")
+    if cache.restore(xml_key, path) and cache.restore(gz_key, f"{path}.gz"):
+        return
+    pages = [SitemapEntry(url, page or SitemapPage(url, config.site_url, date)) for url, date, page in rows]
     template = env.get_template("sitemap.xml")
     output = template.render(get_context(None, pages, config, base_url="")).encode("utf-8")
-    path = os.path.join(config.site_dir, "sitemap.xml")
-    utils.write_file(output, path)
     timestamp = utils.get_build_timestamp(pages=[f.page for f in pages])
-    with open(f"{path}.gz", "wb") as handle:
-        with gzip.GzipFile(fileobj=handle, filename=f"{path}.gz", mode="wb", mtime=timestamp) as zipped:
-            zipped.write(output)
+    zipped = io.BytesIO()
+    with gzip.GzipFile(fileobj=zipped, filename=f"{path}.gz", mode="wb", mtime=timestamp) as stream:
+        stream.write(output)
+    cache.put_to(xml_key, output, path)
+    cache.put_to(gz_key, zipped.getvalue(), f"{path}.gz")

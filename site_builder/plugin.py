@@ -101,12 +101,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     @event_priority(100)
     def on_files(self, files: Files, *, config) -> Files:
         """Priority 100: load and check the content, then swap in the generated pages."""
-        self.build.run()
+        # the search index starts as soon as the posts are rendered, while MkDocs goes on
+        self.build.run(rendered=lambda: start_outputs(self.build, config.site_dir))
         for problem in self.build.problems:
             log.warning(problem.text(), extra={"problem": problem})
         if config.strict and self.build.problems:
             raise PluginError(f"严格模式：发现 {len(self.build.problems)} 个问题，未生成网站")
-        start_outputs(self.build, config.site_dir)  # the search index, while MkDocs goes on
         for source in self.build.portal.skipped:
             if files.get_file_from_path(source):
                 files.remove(files.get_file_from_path(source))
@@ -230,7 +230,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         log.info("门户页面：新渲染 %d 个，从缓存复用 %d 个；文章正文：新渲染 %d 篇，从缓存复用 %d 篇",
                  counts["pages rendered"], counts["pages from cache"],
                  self.build.cache_stats.get("posts rendered", 0), self.build.cache_stats.get("posts from cache", 0))
-        write_sitemap(config, self.env, self.files)
+        write_sitemap(config, self.env, self.files, self.writer.cache)
 
     def on_build_error(self, *, error) -> None:
         """Stop the page workers and the search indexing of a failed build."""

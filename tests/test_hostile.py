@@ -353,3 +353,16 @@ def test_strict_build_refuses_the_hostile_tree(hostile, tmp_path):
     tree, _, _, _ = hostile
     ok, site = build(tree, tmp_path / "strict-site", strict=True)
     assert not ok and not site.exists()
+
+
+def test_refused_posts_are_not_in_the_search_index(hostile):
+    """The index starts before the listings are known; a post that loses its URL to a listing
+    (tax/np/index.md) must still not be found, nor any other refused post."""
+    from site_builder.search.index_files import read_data_file
+
+    _, _, site, _ = hostile
+    found = {read_data_file(f.read_bytes())["url"] for f in site.glob("pagefind/*/fragment/*.pf_fragment")}
+    assert "tax/np/good/" in found
+    assert "tax/np/" not in found and all("占用单位页" not in url for url in found)
+    texts = " ".join(read_data_file(f.read_bytes())["content"] for f in site.glob("pagefind/*/fragment/*.pf_fragment"))
+    assert "占用单位页" not in texts and "简体中文的文章" not in texts

@@ -103,7 +103,9 @@ def _bundle_cache(build) -> str | None:
 
 
 def start(build, site_dir: str) -> None:
-    """Begin the post shards as soon as the posts are rendered (`write` finishes the index)."""
+    """Begin the post shards as soon as the posts are rendered (`write` finishes the index);
+    an indexing begun before for this build is stopped first."""
+    stop(build)
     shutil.rmtree(os.path.join(site_dir, INDEX_DIR), ignore_errors=True)
     build.search_indexing = PostIndexing(build, site_dir)
 
