@@ -67,11 +67,12 @@ def digest(*parts) -> str:
 
 
 def tree_digest(folders: list[str]) -> str:
-    """Digest of every file (path and bytes) below `folders`, e.g. theme overrides."""
+    """Digest of every file (path and bytes) below `folders`, e.g. theme overrides; compiled
+    Python (`__pycache__`) is left out, as it follows from the sources and appears on import."""
     hasher = hashlib.sha256()
     for folder in folders:
         for root, dirs, files in os.walk(folder):
-            dirs.sort()
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
                 path = os.path.join(root, name)
                 hasher.update(os.path.relpath(path, folder).encode("utf-8", "surrogatepass"))

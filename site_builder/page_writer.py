@@ -179,8 +179,9 @@ def nav_urls(items) -> list[str]:
 class PageWriter:
     """Renders a list of pages, in a pool when there are many; `finish()` waits for it."""
 
-    def __init__(self, parts_of, config, nav, env, doc_files, cache_dir: str | None):
+    def __init__(self, parts_of, config, nav, env, doc_files, cache_dir: str | None, inputs_of=lambda uri: None):
         self.parts_of, self.config, self.nav, self.env = parts_of, config, nav, env
+        self.inputs_of = inputs_of  # uri → text deciding the page's parts, or None (see write_pages)
         self.doc_files = doc_files
         self.memo = ChromeMemo(nav, config) if DRAW_NAV_ONCE else None
         self.cache = PageCache(cache_dir, page_settings(config, nav))
@@ -233,11 +234,18 @@ def write_pages(writer: PageWriter, files: list[File]) -> dict:
     """Write each page from the cache or by rendering the theme template; returns counts."""
     counts = {"pages rendered": 0, "pages from cache": 0}
     for file in files:
-        parts = writer.parts_of(file.src_uri)
-        key = parts.key(writer.cache, file.url)
+        # A page whose parts are decided by known inputs (a post page) is keyed by them, and
+        # found in the cache without drawing its parts; any other page by its parts.
+        inputs, parts = writer.inputs_of(file.src_uri), None
+        if inputs is None:
+            parts = writer.parts_of(file.src_uri)
+            key = parts.key(writer.cache, file.url)
+        else:
+            key = writer.cache.key(file.url, "inputs", inputs)
         if writer.cache.restore(key, file.abs_dest_path):
             counts["pages from cache"] += 1
             continue
+        parts = parts or writer.parts_of(file.src_uri)
         writer.cache.put_to(key, render_page(writer, file, parts), file.abs_dest_path)
         counts["pages rendered"] += 1
     return counts

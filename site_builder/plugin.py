@@ -20,6 +20,7 @@ from mkdocs.structure.toc import get_toc
 from . import navigation
 from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, PortalConfig, ScoreWeights
 from .core.render import sanitize, strip_controls
+from .cache import digest, file_bytes, tree_digest
 from .engine import MarkdownSettings, PortalBuild, extra_pages, start_outputs, stop_outputs, write_outputs
 from .pages.links import href
 from .pages.listing import render_view
@@ -84,6 +85,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.own: list = []  # PortalPageFile of every page the portal writes itself
         self.parts: dict[str, PageParts] = {}  # parts of pages MkDocs renders, between two hooks
         self.writer: PageWriter | None = None
+        self.inputs_settings = ""  # what every post page's inputs share (see post_page_inputs)
 
     def on_startup(self, *, command, dirty) -> None:
         """Remember whether this is `serve` (drafts are shown in previews)."""
@@ -180,6 +182,19 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                              _feed_links(view.url, view.feeds))
         return None
 
+    def post_page_inputs(self, uri: str) -> str | None:
+        """Everything `page_parts` reads to make a post page, as text (None for other pages):
+        the post's fields, its rendered body, its neighbours, its feeds, orgs.yml, the
+        configuration and the portal's code. The page cache keys post pages by it."""
+        post = self.build.post(uri)
+        if post is None:
+            return None
+        rendered = self.build.rendered[uri]
+        neighbours = [(p.url, p.title) if p else None
+                      for p in self.build.page_context().site.neighbours.get(post.source, (None, None))]
+        return "\0".join([self.inputs_settings, repr(post), rendered.html, repr(rendered.toc), repr(neighbours),
+                          repr(_feed_links(post.url, self._post_feeds(post)))])
+
     def on_page_content(self, html, *, page, config, files):
         """Post bodies come rendered and sanitised from the core; everything else is sanitised here."""
         uri = page.file.src_uri
@@ -216,8 +231,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.env, self.files = env, files
         reach_material(env, config)
         cache_templates(env, self.build.cache_dir)
+        package = os.path.dirname(os.path.abspath(__file__))
+        self.inputs_settings = digest(tree_digest([package]), repr(self.build.config),
+                                      file_bytes(os.path.join(self.build.content_dir, "orgs.yml")))
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
-                                 self.build.cache_dir)
+                                 self.build.cache_dir, inputs_of=self.post_page_inputs)
         self.writer.start(self.own)
         return env
 
