@@ -29,7 +29,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 EPOCH = "1795608000"  # 2026-11-25 12:00 UTC: every generated date is before it
@@ -240,20 +239,11 @@ def tree_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
 
-def same_tree(left: Path, right: Path) -> tuple[list[str], int]:
-    """Relative paths that differ between two folders (missing on one side included),
-    and how many Pagefind index files (not fragments) differ.
-
-    Pagefind 1.5 writes its filter and meta files in an order of its own (two cold builds
-    of one tree differ there), so under `pagefind/` only the fragment files, named by
-    their content, must match; the other differences are counted apart."""
+def same_tree(left: Path, right: Path) -> list[str]:
+    """Relative paths that differ between two folders (missing on one side included)."""
     names = lambda root: {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
     a, b = names(left), names(right)
-    differ = []
-    for rel in sorted(a ^ b) + [r for r in sorted(a & b) if not filecmp.cmp(left / r, right / r, shallow=False)]:
-        differ.append(rel)
-    strict = [r for r in differ if not r.startswith("pagefind/") or "/fragment/" in r]
-    return strict, len(differ) - len(strict)
+    return sorted(a ^ b) + [r for r in sorted(a & b) if not filecmp.cmp(left / r, right / r, shallow=False)]
 
 
 def portal(content: Path, site: Path, cache: Path) -> list[str]:
@@ -283,9 +273,9 @@ def run_size(count: int, out: Path) -> dict:
     rows["portal warm rebuild, 1 post edited"] = measure(portal(content, work / "warm-site", cache), log)
     rows["portal warm rebuild, 1 post edited"]["search"] = tree_bytes(work / "warm-site" / "pagefind")
     check = measure(portal(content, work / "check-site", work / "cache-check"), log)
-    differ, index_files = same_tree(work / "warm-site", work / "check-site")
+    differ = same_tree(work / "warm-site", work / "check-site")
     return {"count": count, "rows": rows, "check_seconds": check["seconds"], "differ": differ[:20],
-            "identical": not differ, "pagefind_index_files_differing": index_files}
+            "identical": not differ}
 
 
 def machine() -> str:
@@ -315,10 +305,7 @@ def table(results: list[dict]) -> str:
                          f"{row['cpu']:.1f} | {row['rss_kib'] / 1024:.0f} MB | {search} |")
         cold = result["rows"]["portal cold build"]["seconds"]
         warm = result["rows"]["portal warm rebuild, 1 post edited"]["seconds"]
-        same = "byte-identical" if result["identical"] else f"DIFFERENT: {', '.join(result['differ'])}"
-        if result["identical"] and result["pagefind_index_files_differing"]:
-            same += (f" (Pagefind fragments too; {result['pagefind_index_files_differing']} Pagefind "
-                     "filter/meta files differ as between any two cold builds)")
+        same = "byte-identical" if result["identical"] else f"DIFFERENT: {', '.join(result['differ'][:20])}"
         lines.append(f"| {result['count']:,} | warm ÷ cold = {warm / cold:.0%}; warm output vs cold build of the edited tree: {same} | | | | | |")
     return "\n".join(lines)
 

@@ -11,10 +11,11 @@ generated and built with scripts/bench.py's generator):
   the fragments of the first results); also the time from the last index chunk's
   arrival to the first results on screen;
 - indexing cost (`--content` given, or with `--sizes`): the core loads and renders the
-  tree, then `site_builder.search.write` indexes every shard from scratch (no cache);
-  wall and CPU seconds (and the builder's own share), the peak memory of the largest
-  Pagefind process and of all of them together (sampled every 20 ms), and the builder's peak; with `--sizes` also the plain mkdocs-material build of the
-  same posts (no search) for the ratio.
+  tree, then `site_builder.search.write` indexes every shard from scratch (no cache), in
+  the builder's forked workers; wall and CPU seconds (and the builder's own share), the
+  peak memory of the largest worker process and of all of them together (sampled every
+  20 ms), and the builder's peak; with `--sizes` also the plain mkdocs-material build of
+  the same posts (no search) for the ratio.
 
     python scripts/search_bench.py --sizes 1000,10000 --out /tmp/search-bench
     python scripts/search_bench.py --site site --query 党建
@@ -32,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -232,7 +232,7 @@ def measure(site: Path, content: Path | None, config: Path | None = None,
 
 def report(results: list[dict]) -> str:
     lines = ["| posts (pages indexed) | index size | files | shards | plain build s | indexing s | % of plain | indexing CPU s "
-             "(builder's Python) | Pagefind peak RSS, largest process | Pagefind peak RSS, all together | builder peak RSS |",
+             "(builder's own) | workers' peak RSS, largest process | workers' peak RSS, all together | builder peak RSS |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         index, indexing = r["index"], r.get("indexing", {})

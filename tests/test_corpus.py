@@ -3,7 +3,6 @@ and hostile files placed beside it cost no valid post."""
 
 import random
 import shutil
-from pathlib import Path
 
 import pytest
 

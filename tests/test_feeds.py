@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import base64
 import email.utils
-import os
 import posixpath
 import re
-import shutil
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path

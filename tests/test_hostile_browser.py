@@ -8,7 +8,6 @@ import http.server
 import os
 import re
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest

@@ -1,7 +1,5 @@
 """End to end: build real sites from fixture trees and read the pages with an HTML parser."""
 
-import os
-import shutil
 from pathlib import Path
 
 import lxml.html

@@ -17,7 +17,7 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 
 from .problems import Problem
-from .urls import page_url
+from .urls import page_url, relative_path
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
@@ -167,7 +167,7 @@ class _LinkState:
         return self.relative(target)
 
     def relative(self, target: str) -> str:
-        return posixpath.relpath(target, self.here)
+        return relative_path(target, self.here)
 
     def report(self, url: str, message: str, fix: str) -> None:
         self.problems.append(Problem(self.source, self.line_of(url), message, fix))

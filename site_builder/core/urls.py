@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 
 # Top-level paths the builder writes itself; no system may take one of these ids.
@@ -37,3 +38,18 @@ def tag_slug(tag: str) -> str:
 def paged(url: str, number: int) -> str:
     """URL of page `number` of a listing at `url` (page 1 is the listing itself)."""
     return url if number <= 1 else f"{url}page/{number}/"
+
+
+def relative_path(path: str, base: str) -> str:
+    """`posixpath.relpath(path, base)` for site paths (`.` for the root), without its two
+    os.getcwd() calls: pages make hundreds of thousands of links. Unusual paths (absolute,
+    with `.` or `..` parts, doubled slashes) still go through relpath."""
+    if any(p[:1] in ("/", ".") and p != "." or "/." in p or "//" in p for p in (path, base)):
+        return posixpath.relpath(path, base)
+    to, start = ([] if p == "." else p.split("/") for p in (path, base))
+    common = 0
+    for mine, theirs in zip(to, start):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import posixpath
 from html import escape
+
+from ..core.urls import relative_path
 
 
 def href(target: str, here: str) -> str:
@@ -13,24 +14,10 @@ def href(target: str, here: str) -> str:
     """
     base = here.rstrip("/") or "."
     path = target.rstrip("/") or "."
-    link = _relative(path, base)
+    link = relative_path(path, base)
     if target.endswith("/") or target == "":
         link = "./" if link == "." else link + "/"
     return link
-
-
-def _relative(path: str, base: str) -> str:
-    """posixpath.relpath for site paths, without its two os.getcwd() calls (pages make
-    hundreds of thousands of links); unusual paths still go through relpath."""
-    if any(p[:1] in ("/", ".") and p != "." or "/." in p or "//" in p for p in (path, base)):
-        return posixpath.relpath(path, base)
-    to, start = ([] if p == "." else p.split("/") for p in (path, base))
-    common = 0
-    for mine, theirs in zip(to, start):
-        if mine != theirs:
-            break
-        common += 1
-    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def a(target: str, here: str, text: str, cls: str = "") -> str:

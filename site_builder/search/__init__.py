@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from ..extras import ExtraPage
 from ..pages.links import href
 from .index_files import bundle
-from .records import FILTERS, Records
+from .records import Records
 from .shards import (INDEX_DIR, PostStore, ShardCache, planned_post_shards, shard_names, system_shards,
                      write_pages_shard, write_post_shard)
 

