@@ -44,7 +44,7 @@ class PortalBuild:
     def __init__(self, content_dir: str, config: PortalConfig, markdown: MarkdownSettings,
                  cache_dir: str | None = None):
         self.content_dir, self.config, self.markdown = content_dir, config, markdown
-        self.cache_dir = cache_dir  # None: no cache (search.py reads it too)
+        self.cache_dir = cache_dir  # None: no cache (the search package reads it too)
         self.cache_stats: dict[str, int] = {}
         self.now = reference_time(config.timezone)
         self.portal: Portal | None = None

@@ -11,7 +11,7 @@
   "use strict";
 
   var PAGE_SIZE = 10;
-  /* Chinese is indexed as overlapping character pairs (see site_builder/search.py): a run of
+  /* Chinese is indexed as overlapping character pairs (see site_builder/search/records.py): a run of
      Han characters is searched as the exact phrase of its pairs (乡村振兴 → "乡村 村振 振兴"),
      a single character as an exact word, other words as they are. */
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+/gu;
