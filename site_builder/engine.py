@@ -58,14 +58,17 @@ class PortalBuild:
         return sorted(self.portal.problems) if self.portal else []
 
     def run(self, sources: list[str] | None = None, render_only: set[str] | None = None,
-            rendered: Callable[[], None] | None = None) -> None:
+            loaded: Callable[[], None] | None = None, rendered: Callable[[], None] | None = None) -> None:
         """Load and check the tree, render every post (or only `render_only`), build every view.
-        `rendered` is called once the posts are rendered, before the views are built."""
+        `loaded` is called once the posts are known, `rendered` once they are rendered (some
+        may then be dropped), both before the views are built."""
         parsed = self.parsed_cache() if sources is None else None
         self.portal = load_portal(self.content_dir, self.config, self.now, reserved_ids(self.config.columns),
                                   sources, parse=partial(parsed.load, load_post) if parsed else None)
         if parsed:
             parsed.save()
+        if loaded is not None:
+            loaded()
         self.render_posts(render_only)
         self.posts_by_source = self.portal.post_by_source()
         if rendered is not None:

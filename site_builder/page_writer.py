@@ -18,7 +18,9 @@ import logging
 import multiprocessing
 import os
 import posixpath
+import queue
 import sys
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -174,6 +176,53 @@ def nav_urls(items) -> list[str]:
             found.append(url)
         found.extend(nav_urls(item.children or []))
     return found
+
+
+class FolderMaker:
+    """Makes the folders of pages in a background thread while the build goes on.
+
+    Every post page is a folder of its own (`tax/np/2026/slug/index.html`), and making a
+    folder is a system call that, on some file systems, costs far more than writing or
+    linking the page (measured 0.04–0.3 ms of kernel time). The call releases the GIL, so a
+    thread makes the folders on a core the build leaves idle while it loads posts, instead
+    of the page workers making them later, all at once. Page writing still makes any folder
+    that is missing (`os.makedirs(exist_ok=True)`)."""
+
+    def __init__(self, site_dir: str, directory_urls: bool = True):
+        self.site_dir, self.directory_urls = site_dir, directory_urls  # without them, no folder per page
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name="portal-folders", daemon=True)
+        self.thread.start()
+
+    def add(self, urls: list[str]) -> None:
+        """Make the folders of these directory-style page URLs (`tax/np/2026/slug/`)."""
+        self.queue.put(sorted(url for url in urls if url.endswith("/")) if self.directory_urls else [])
+
+    def close(self) -> None:
+        """Wait for the folders asked for so far."""
+        self.queue.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        while (urls := self.queue.get()) is not None:
+            for url in urls:
+                try:
+                    os.makedirs(os.path.join(self.site_dir, *url.rstrip("/").split("/")), exist_ok=True)
+                except OSError:
+                    pass  # page writing makes it, or reports why it cannot
+
+    def remove_unused(self, urls: list[str]) -> None:
+        """Remove the folders of these page URLs (and their emptied parents) that hold nothing:
+        pages that were dropped after their folder was made."""
+        root = os.path.abspath(self.site_dir)
+        for url in urls:
+            folder = os.path.abspath(os.path.join(self.site_dir, *url.rstrip("/").split("/")))
+            while folder != root and folder.startswith(root + os.sep):
+                try:
+                    os.rmdir(folder)
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
 
 
 class PageWriter:

@@ -25,7 +25,8 @@ from .engine import MarkdownSettings, PortalBuild, extra_pages, start_outputs, s
 from .pages.links import href
 from .pages.listing import render_view
 from .pages.post import post_footer, post_header
-from .page_writer import PageParts, PageWriter, PortalPageFile, cache_templates, reach_material, write_sitemap
+from .page_writer import (FolderMaker, PageParts, PageWriter, PortalPageFile, cache_templates, reach_material,
+                          write_sitemap)
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = os.path.join(os.path.dirname(__file__), "theme")
@@ -85,6 +86,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.own: list = []  # PortalPageFile of every page the portal writes itself
         self.parts: dict[str, PageParts] = {}  # parts of pages MkDocs renders, between two hooks
         self.writer: PageWriter | None = None
+        self.folders: FolderMaker | None = None
+        self.loaded_urls: list[str] = []  # post URLs whose folders were made before any post was dropped
         self.inputs_settings = ""  # what every post page's inputs share (see post_page_inputs)
 
     def on_startup(self, *, command, dirty) -> None:
@@ -103,8 +106,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     @event_priority(100)
     def on_files(self, files: Files, *, config) -> Files:
         """Priority 100: load and check the content, then swap in the generated pages."""
-        # the search index starts as soon as the posts are rendered, while MkDocs goes on
-        self.build.run(rendered=lambda: start_outputs(self.build, config.site_dir))
+        # page folders are made while the posts load; the search index starts as soon as
+        # the posts are rendered, while MkDocs goes on
+        self.folders = FolderMaker(config.site_dir, config.use_directory_urls)
+        self.build.run(loaded=self._make_post_folders,
+                       rendered=lambda: start_outputs(self.build, config.site_dir))
         for problem in self.build.problems:
             log.warning(problem.text(), extra={"problem": problem})
         if config.strict and self.build.problems:
@@ -118,7 +124,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         config.nav = navigation.build_nav(self.build, list(self.extras.values()))
         self.feed_index = {f.key: f for f in self.build.site.feeds}
         self._take_own_pages(files, config)
+        self.folders.add([f.url for f in self.own if self.build.post(f.src_uri) is None])
         return files
+
+    def _make_post_folders(self) -> None:
+        self.loaded_urls = [post.url for post in self.build.portal.posts]
+        self.folders.add(self.loaded_urls)
 
     def _take_own_pages(self, files: Files, config) -> None:
         """Posts and listings the navigation does not name are written by the portal itself
@@ -249,9 +260,14 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                  counts["pages rendered"], counts["pages from cache"],
                  self.build.cache_stats.get("posts rendered", 0), self.build.cache_stats.get("posts from cache", 0))
         write_sitemap(config, self.env, self.files, self.writer.cache)
+        self.folders.close()
+        published = {post.url for post in self.build.portal.posts}
+        self.folders.remove_unused([url for url in self.loaded_urls if url not in published])
 
     def on_build_error(self, *, error) -> None:
-        """Stop the page workers and the search indexing of a failed build."""
+        """Stop the page workers, the folder thread and the search indexing of a failed build."""
+        if self.folders is not None:
+            self.folders.close()
         if self.build is not None:
             stop_outputs(self.build)
         if self.writer is not None and self.writer.pool is not None:

@@ -366,3 +366,12 @@ def test_refused_posts_are_not_in_the_search_index(hostile):
     assert "tax/np/" not in found and all("占用单位页" not in url for url in found)
     texts = " ".join(read_data_file(f.read_bytes())["content"] for f in site.glob("pagefind/*/fragment/*.pf_fragment"))
     assert "占用单位页" not in texts and "简体中文的文章" not in texts
+
+
+def test_no_empty_folder_is_left_for_a_refused_post(hostile):
+    """Page folders are made while posts load, before rendering refuses some of them
+    (broken links, anchors): a refused post leaves no empty folder behind."""
+    _, _, site, _ = hostile
+    empty = [str(p.relative_to(site)) for p in site.rglob("*") if p.is_dir() and not any(p.iterdir())]
+    assert empty == []
+    assert not (site / "tax/np/broken-link").exists() and not (site / "tax/np/anchor-self").exists()
