@@ -133,3 +133,51 @@ class _Fixed:
 
     def hexdigest(self) -> str:
         return self.value
+
+
+# ---------------------------------------------------------------- the shard cache
+
+
+def _cached_shard(cache, name: str, key: str, tmp_path) -> None:
+    output = tmp_path / f"out-{name}-{key}"
+    (output / "fragment").mkdir(parents=True)
+    (output / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    (output / "fragment" / "a.pf_fragment").write_bytes(b"x")
+    cache.store(name, key, str(output))
+
+
+def test_shard_cache_keeps_one_version_and_forgets_names_no_longer_made(tmp_path):
+    from site_builder.search.shards import ShardCache
+
+    cache = ShardCache(str(tmp_path / "cache"))
+    _cached_shard(cache, "tax", "k1", tmp_path)
+    _cached_shard(cache, "tax", "k2", tmp_path)
+    _cached_shard(cache, "tax~2019-2023", "k3", tmp_path)
+    (tmp_path / "cache" / "search" / "bundle-1.5.2").mkdir()
+    assert not cache.known("tax", "k1") and cache.known("tax", "k2")
+    assert cache.latest("tax").endswith("k2")
+    cache.prune({"tax", "_pages"})
+    assert sorted(p.name for p in (tmp_path / "cache" / "search").iterdir()) == ["bundle-1.5.2", "tax"]
+
+
+def test_a_shard_that_cannot_be_linked_whole_is_written_instead(tmp_path, monkeypatch):
+    from site_builder.search import shards
+
+    cache = shards.ShardCache(str(tmp_path / "cache"))
+    _cached_shard(cache, "tax", "k", tmp_path)
+
+    def vanished(source, target):  # another build replaced the version while it was being linked
+        raise FileNotFoundError(source)
+
+    monkeypatch.setattr(shards, "link_or_copy", vanished)
+    output = tmp_path / "site" / "pagefind" / "tax"
+    assert not cache.restore("tax", "k", str(output))
+    assert not output.exists()
+
+
+def test_without_a_cache_there_is_no_previous_version(tmp_path, monkeypatch):
+    from site_builder.search.shards import ShardCache
+
+    (tmp_path / "some-folder").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert ShardCache(None).latest("tax") is None

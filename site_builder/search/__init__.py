@@ -25,7 +25,7 @@ from ..extras import ExtraPage
 from ..pages.links import href
 from .index_files import bundle
 from .records import Records
-from .shards import (INDEX_DIR, PostStore, ShardCache, planned_post_shards, shard_names, system_shards,
+from .shards import (INDEX_DIR, PAGES_SHARD, PostStore, ShardCache, planned_post_shards, shard_names, system_shards,
                      write_pages_shard, write_post_shard)
 
 SEARCH_URL = "search/"
@@ -38,7 +38,11 @@ POOL_POSTS = 300  # posts to index from which shards are written in worker proce
 class PostIndexing:
     """The post shards of one build, begun as soon as the posts are rendered: shards to write
     go to worker processes (forked now, so they hold the build) when there are many posts to
-    index; the rest, and shards linked from the cache, are done by a background thread."""
+    index; the rest, and shards linked from the cache, are done by a background thread.
+
+    The build forks while its background threads run (this one, the page-folder thread; the
+    page writer forks later): those threads take no lock a forked worker needs (no logging,
+    no imports), and the workers touch nothing of theirs."""
 
     def __init__(self, build, site_dir: str):
         self.build, self.site_dir = build, site_dir
@@ -48,15 +52,18 @@ class PostIndexing:
         cache = ShardCache(build.cache_dir)
         todo = [p for p in self.planned if not cache.known(p.name, p.key)]
         self.pool, self.futures, self.error = None, [], None
+        in_thread = self.planned
         if sum(len(p.sources) for p in todo) >= POOL_POSTS and (os.cpu_count() or 1) > 1:
             global _ACTIVE
             _ACTIVE = build  # the workers, forked at the first job, find the build here
             self.pool = ProcessPoolExecutor(min(2, len(todo)), mp_context=multiprocessing.get_context("fork"))
-            biggest = sorted(todo, key=lambda p: (-len(p.sources), p.name))
-            self.futures = [self.pool.submit(_post_shard_job, p, self.root, self.library) for p in biggest]
+            try:
+                biggest = sorted(todo, key=lambda p: (-len(p.sources), p.name))
+                self.futures = [self.pool.submit(_post_shard_job, p, self.root, self.library) for p in biggest]
+            except BaseException:
+                self.pool.shutdown(cancel_futures=True)
+                raise
             in_thread = [p for p in self.planned if p not in todo]
-        else:
-            in_thread = self.planned
         self.thread = threading.Thread(target=self._run, args=(in_thread,), name="portal-search", daemon=True)
         self.thread.start()
 
@@ -68,16 +75,20 @@ class PostIndexing:
             self.error = error
 
     def join(self) -> None:
-        """Wait for the post shards; raise what their writing raised."""
+        """Wait for the post shards; raise what their writing raised (the thread's error first)."""
+        global _ACTIVE
         try:
             self.thread.join()
+            if self.error is not None:
+                raise self.error
             for future in self.futures:
                 future.result()
         finally:
             if self.pool is not None:
                 self.pool.shutdown()
-        if self.error is not None:
-            raise self.error
+                self.pool = None
+            if _ACTIVE is self.build:
+                _ACTIVE = None  # a long `serve` keeps no old build alive
         PostStore(self.build.cache_dir).prune(self.planned)
 
     def cancel(self) -> None:
@@ -128,8 +139,11 @@ def write(build, site_dir: str) -> None:
     build.search_indexing = None
     try:
         write_pages_shard(build, site_dir, job.root, job.library)
-    finally:
-        job.join()
+    except BaseException:
+        job.cancel()
+        raise
+    job.join()
+    ShardCache(build.cache_dir).prune({p.name for p in job.planned} | {PAGES_SHARD})
 
 
 # ---------------------------------------------------------------- the search page

@@ -30,6 +30,7 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -220,13 +221,20 @@ def _read_bundle(folder: str) -> Bundle | None:
         for name in BUNDLE_FILES:
             with open(os.path.join(folder, name), "rb") as handle:
                 files[name] = handle.read()
-    except (OSError, ValueError):
-        return None
-    return Bundle(facts["version"], facts["include_characters"], files)
+        return Bundle(facts["version"], facts["include_characters"], files)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or damaged: taken from Pagefind again
 
 
 def _store_bundle(found: Bundle, folder: str) -> None:
     temporary = f"{folder}.tmp{os.getpid()}"
+    if os.path.isdir(folder):  # damaged (it could not be read): set aside, then replaced
+        aside = f"{folder}.old{os.getpid()}"
+        try:
+            os.replace(folder, aside)
+        except OSError:
+            return
+        shutil.rmtree(aside, ignore_errors=True)
     try:
         os.makedirs(temporary, exist_ok=True)
         for name, data in found.files.items():
@@ -236,7 +244,7 @@ def _store_bundle(found: Bundle, folder: str) -> None:
             json.dump({"version": found.version, "include_characters": found.include_characters}, handle)
         os.replace(temporary, folder)
     except OSError:
-        pass  # another build stored it first, or the cache is read-only: the bundle is in memory
+        shutil.rmtree(temporary, ignore_errors=True)  # another build stored it first, or a read-only cache
 
 
 def _bundle_from_pagefind() -> Bundle:
@@ -415,6 +423,8 @@ def write_files(files: dict[str, bytes], output: str, previous: str | None = Non
                 continue
             except OSError:
                 pass
+        if os.path.lexists(target):
+            os.unlink(target)  # never write through a link into the cache
         with open(target, "wb") as handle:
             handle.write(data)
 

@@ -26,6 +26,7 @@ from .records import Records, built_page, index_words, searchable_pages
 INDEX_DIR = "pagefind"
 PAGES_SHARD = "_pages"  # `_` cannot start a system id, so no system shard can clash
 CACHE_FORMAT = "portal-search-8"  # bump when records, words or the file format change meaning
+BUNDLE_PREFIX = "bundle-"  # `<cache_dir>/search/bundle-<version>/`: Pagefind's browser library (index_files.bundle)
 
 # Most posts in one shard, counted in characters of rendered HTML. A bigger system is
 # indexed as several shards, each a run of whole years (of months, for a year bigger than
@@ -47,11 +48,7 @@ def planned_post_shards(build) -> list[PlannedShard]:
     """The post shards of the build, with the key of each post and of each shard. A post's
     record comes from its path and bytes (`post.digest`), its rendered body, orgs.yml and the
     configuration; the code that turns it into index data is part of every key."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    settings = digest(CACHE_FORMAT, pagefind_version(), repr(build.config),
-                      file_bytes(os.path.join(build.content_dir, "orgs.yml")),
-                      file_bytes(os.path.join(package, "config.py")),
-                      tree_digest([os.path.join(package, "core"), os.path.dirname(os.path.abspath(__file__))]))
+    settings = search_settings(build)
     found = []
     for name, posts in system_parts(build):
         keys = []
@@ -90,10 +87,20 @@ def pages_records(build, site_dir: str) -> list:
     return [r for r in (built_page(site_dir, s) for s in searchable_pages(build)) if r]
 
 
-def records_key(name: str, records: list) -> str:
+def search_settings(build) -> str:
+    """What every shard's bytes depend on besides its records: the Pagefind version, orgs.yml,
+    the configuration and the code that makes records and index files."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return digest(CACHE_FORMAT, pagefind_version(), repr(build.config),
+                  file_bytes(os.path.join(build.content_dir, "orgs.yml")),
+                  file_bytes(os.path.join(package, "config.py")),
+                  tree_digest([os.path.join(package, "core"), os.path.dirname(os.path.abspath(__file__))]))
+
+
+def records_key(build, name: str, records: list) -> str:
     """Key of a shard made from these records (the ordinary pages' shard)."""
     fields = [[r.url, r.content, r.meta, r.filters] for r in records]
-    return digest(CACHE_FORMAT, pagefind_version(), name, json.dumps(fields, ensure_ascii=False, sort_keys=True))
+    return digest(search_settings(build), name, json.dumps(fields, ensure_ascii=False, sort_keys=True))
 
 
 def system_parts(build) -> list[tuple[str, list]]:
@@ -176,33 +183,73 @@ class ShardCache:
         return bool(cached) and os.path.isfile(os.path.join(cached, "pagefind-entry.json"))
 
     def restore(self, name: str, key: str, output: str) -> bool:
-        """Link a cached shard into the site; False when there is none."""
+        """Link a cached shard into the site; False when there is none, or when another build
+        sharing the cache replaced it while it was being linked (the output is then cleared)."""
         if not self.known(name, key):
             return False
-        shutil.copytree(self.path(name, key), output, copy_function=link_or_copy)
+        try:
+            shutil.copytree(self.path(name, key), output, copy_function=link_or_copy)
+        except (OSError, shutil.Error):
+            shutil.rmtree(output, ignore_errors=True)
+            return False
+        if not os.path.isfile(os.path.join(output, "pagefind-entry.json")):
+            shutil.rmtree(output, ignore_errors=True)
+            return False
         return True
 
     def latest(self, name: str) -> str | None:
         """The folder of the shard's cached version, whatever its key (None: none)."""
-        folder = os.path.join(self.root, name) if self.root else None
+        if not self.root:
+            return None
         try:
-            versions = [e.path for e in os.scandir(folder) if e.is_dir() and ".tmp" not in e.name]
-        except (OSError, TypeError):
+            versions = [e.path for e in os.scandir(os.path.join(self.root, name))
+                        if e.is_dir() and ".tmp" not in e.name and ".old" not in e.name]
+        except OSError:
             return None
         return versions[0] if len(versions) == 1 else None
 
     def store(self, name: str, key: str, output: str) -> None:
-        """Keep this output as the only cached version of the shard."""
+        """Keep this output as the only cached version of the shard. Older versions are renamed
+        aside before they are deleted, so a build reading the cache meanwhile sees a version
+        whole or not at all (and then writes the shard itself)."""
         cached = self.path(name, key)
         if not cached:
             return
-        shutil.rmtree(os.path.dirname(cached), ignore_errors=True)
+        self._set_aside(os.path.dirname(cached))
         temporary = f"{cached}.tmp{os.getpid()}"
         try:
+            os.makedirs(os.path.dirname(cached), exist_ok=True)
             shutil.copytree(output, temporary, copy_function=link_or_copy)
             os.replace(temporary, cached)
-        except OSError:
+        except (OSError, shutil.Error):
             shutil.rmtree(temporary, ignore_errors=True)
+
+    def prune(self, names: set[str]) -> None:
+        """Forget shards whose names are no longer made (a system re-cut into other runs of years)."""
+        if not self.root or not os.path.isdir(self.root):
+            return
+        for entry in os.scandir(self.root):
+            if entry.is_dir() and not entry.name.startswith(BUNDLE_PREFIX) and entry.name not in names:
+                self._set_aside(entry.path)
+                try:
+                    os.rmdir(entry.path)
+                except OSError:
+                    pass
+
+    @staticmethod
+    def _set_aside(folder: str) -> None:
+        """Rename a shard folder's versions (or the folder) aside, then delete them."""
+        try:
+            versions = [e.path for e in os.scandir(folder) if e.is_dir()]
+        except OSError:
+            return
+        for version in versions:
+            aside = f"{version}.old{os.getpid()}"
+            try:
+                os.replace(version, aside)
+            except OSError:
+                continue
+            shutil.rmtree(aside, ignore_errors=True)
 
 
 def link_or_copy(source: str, target: str) -> None:
@@ -238,7 +285,7 @@ def write_pages_shard(build, site_dir: str, root: str, library: Bundle) -> None:
     records = pages_records(build, site_dir)
     if not records:
         return
-    cache, output, key = ShardCache(build.cache_dir), os.path.join(root, PAGES_SHARD), records_key(PAGES_SHARD, records)
+    cache, output, key = ShardCache(build.cache_dir), os.path.join(root, PAGES_SHARD), records_key(build, PAGES_SHARD, records)
     if not cache.restore(PAGES_SHARD, key, output):
         index_shard(PAGES_SHARD, [indexed_post(r, index_words(r.content)) for r in records], root, library,
                     cache.latest(PAGES_SHARD))
