@@ -114,14 +114,14 @@ def test_city_of_a_city_unit_is_what_the_systems_names_share():
 def test_an_edit_reindexes_only_its_system_and_matches_a_cold_build(tmp_path, monkeypatch):
     from site_builder.search import shards
 
-    indexed: list[str] = []
-    original = shards.index_shard
+    indexed: list[str] = []  # the shards whose files were written (not linked from the cache)
+    original = shards.write_files
 
-    def recording(name, posts, root, library, previous=None):
-        indexed.append(name)
-        return original(name, posts, root, library, previous)
+    def recording(files, output, previous=None):
+        indexed.append(os.path.basename(output))
+        return original(files, output, previous)
 
-    monkeypatch.setattr(shards, "index_shard", recording)
+    monkeypatch.setattr(shards, "write_files", recording)
     tree = search_tree(tmp_path / "tree")
     cache = tmp_path / "cache"
     assert build(tree, tmp_path / "first", cache_dir=cache)[0]

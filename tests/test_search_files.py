@@ -11,7 +11,8 @@ import pytest
 
 from site_builder.search import index_files
 from site_builder.search.index_files import (LANGUAGE, bundle, chunk_bounds, indexed_post, post_terms,
-                                             read_data_file, shard_files)
+                                             read_data_file)
+from site_builder.search.postings import ShardPostings, assemble, page_facts, shard_files
 from site_builder.search.records import SearchRecord, index_words
 
 SYLLABLES = "党建联创支部服务群众基层干部学习教育窗口税务药监广电电力乡村振兴营商环境"
@@ -181,3 +182,76 @@ def test_without_a_cache_there_is_no_previous_version(tmp_path, monkeypatch):
     (tmp_path / "some-folder").mkdir()
     monkeypatch.chdir(tmp_path)
     assert ShardCache(None).latest("tax") is None
+
+
+
+# ---------------------------------------------------------------- updating a shard in place
+
+
+def _posts(records):
+    return [indexed_post(r, index_words(r.content)) for r in records]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_replacing_pages_gives_what_building_from_the_edited_posts_gives(seed):
+    """Random edits (words removed, added, moved; a page emptied; first and last pages) applied
+    in place equal a shard built from scratch: the same words, entries and files."""
+    rng = random.Random(seed)
+    before = _records(60, seed=seed)
+    after = list(before)
+    edited = sorted(rng.sample(range(60), 5) + [0, 59])
+    for page in edited:
+        old = after[page]
+        text = _records(1, seed=seed * 100 + page)[0].content if page % 3 else old.content[: len(old.content) // 2]
+        if page == 59:
+            text = "。"  # no word left on the page
+        after[page] = SearchRecord(old.url, text, old.meta, old.filters)
+    old_posts, new_posts = _posts(before), _posts(after)
+    postings = ShardPostings.from_terms([p.terms for p in old_posts])
+    for page in sorted(set(edited)):
+        postings.replace_page(page, old_posts[page].terms, new_posts[page].terms)
+    rebuilt = ShardPostings.from_terms([p.terms for p in new_posts])
+    assert postings.dump() == rebuilt.dump()
+    pages = [page_facts(p) for p in new_posts]
+    fragments = {page: post.fragment for page, post in enumerate(new_posts)}
+    assert assemble(pages, postings, bundle(None), fragments) == shard_files(new_posts, bundle(None))
+
+
+def test_postings_survive_the_cache():
+    records = _records(30, seed=3)
+    postings = ShardPostings.from_terms([p.terms for p in _posts(records)])
+    assert ShardPostings.load(postings.dump()).dump() == postings.dump()
+
+
+def test_an_edit_updates_the_shard_in_place_and_matches_a_cold_build(tmp_path, monkeypatch):
+    """Through the build: an edited post's shard is updated, not rebuilt, and equals a cold build."""
+    import filecmp
+
+    from portal_factory import PortalTree, build
+    from site_builder.search import shards
+
+    tree = PortalTree(tmp_path / "tree")
+    for number in range(12):
+        tree.post(f"tax/np/2026/p{number}.md", f"第{number}篇党建联创", "2026-10-15",
+                  body=f"正文{number}：窗口党员讲解发票开具。乡村振兴第{number}期。")
+    cache = tmp_path / "cache"
+    assert build(tree, tmp_path / "first", cache_dir=cache)[0]
+    ways: list[str] = []
+    original = shards.write_post_shard
+
+    def recording(*args, **kwargs):
+        ways.append(original(*args, **kwargs))
+        return ways[-1]
+
+    monkeypatch.setattr(shards, "write_post_shard", recording)
+    monkeypatch.setattr("site_builder.search.write_post_shard", recording)
+    tree.post("tax/np/2026/p5.md", "第5篇改写", "2026-10-15", body="改写后的正文：营商环境与便民服务。")
+    assert build(tree, tmp_path / "warm", cache_dir=cache)[0]
+    assert ways == ["updated"]
+    assert build(tree, tmp_path / "cold", cache_dir=tmp_path / "cold-cache")[0]
+    compare = filecmp.dircmp(tmp_path / "warm" / "pagefind", tmp_path / "cold" / "pagefind")
+    left = sorted(p.relative_to(tmp_path / "warm") for p in (tmp_path / "warm" / "pagefind").rglob("*") if p.is_file())
+    right = sorted(p.relative_to(tmp_path / "cold") for p in (tmp_path / "cold" / "pagefind").rglob("*") if p.is_file())
+    assert left == right and compare.left_only == compare.right_only == []
+    for rel in left:
+        assert (tmp_path / "warm" / rel).read_bytes() == (tmp_path / "cold" / rel).read_bytes(), rel

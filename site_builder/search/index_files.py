@@ -34,7 +34,6 @@ import shutil
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
 from operator import sub
 
 LANGUAGE = "unknown"  # Pagefind's code for "no language processing"
@@ -308,72 +307,6 @@ def indexed_post(record, words: list[str]) -> IndexedPost:
     return IndexedPost(data_file(fragment), hashlib.sha256(fragment).hexdigest(), record.filters, terms)
 
 
-def shard_files(posts: list[IndexedPost], found: Bundle) -> dict[str, bytes]:
-    """Every file of one shard (paths relative to its folder), its pages in the order of `posts`."""
-    names, files = Names(), {}
-    pages = []
-    for post in posts:
-        name = names.name_of(post.fragment_hash)
-        files[f"fragment/{name}.pf_fragment"] = post.fragment
-        pages.append(ARRAY_2 + cbor_text(name) + cbor_uint(post.terms.word_count))
-    chunks = []
-    for first, last, body in index_chunks([post.terms for post in posts]):
-        name = names.name(body)
-        files[f"index/{name}.pf_index"] = data_file(body)
-        chunks.append((first, last, name))
-    filters = []
-    for filter_name, body in filter_bodies([post.filters for post in posts]):
-        name = names.name(body)
-        files[f"filter/{name}.pf_filter"] = data_file(body)
-        filters.append(ARRAY_2 + cbor_text(filter_name) + cbor_text(name))
-    meta = cbor_head(4, 6) + cbor_text(found.version) + cbor_array(pages) + cbor_array(
-        [ARRAY_3 + cbor_text(a) + cbor_text(b) + cbor_text(n) for a, b, n in chunk_bounds(chunks)]
-    ) + cbor_array(filters) + EMPTY_ARRAY + EMPTY_ARRAY
-    meta_name = names.name(meta, 15)
-    files[f"pagefind.{meta_name}.pf_meta"] = data_file(meta)
-    entry = {"version": found.version,
-             "languages": {LANGUAGE: {"hash": meta_name, "wasm": None, "page_count": len(posts)}},
-             "include_characters": found.include_characters}
-    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    files.update(found.files)
-    return files
-
-
-_ENTRY_HEADS = [ARRAY_3 + n for n in _UINTS]  # a page entry: [page step, positions, []]
-
-
-def index_chunks(terms: list[PostTerms]):
-    """(first word, last word, CBOR body) of each index chunk: words in code-point order, cut
-    after a word once a chunk holds `CHUNK_LOCATIONS` numbers (Pagefind's rule). Page numbers
-    are stored as differences from the previous page of the word, like positions."""
-    postings: dict[str, list] = {}
-    for page, post in enumerate(terms):
-        for word, posting in post.words.items():
-            found = postings.get(word)
-            if found is None:
-                postings[word] = [(page, posting)]
-            else:
-                found.append((page, posting))
-    chunk, size, few_pages = [], 0, len(terms) <= len(_ENTRY_HEADS)
-    for word in sorted(postings):
-        pages, entries = zip(*postings[word])
-        tails, numbers = zip(*entries)
-        steps = map(sub, pages, (0,) + pages[:-1])
-        heads = map(_ENTRY_HEADS.__getitem__, steps) if few_pages else (ARRAY_3 + cbor_uint(s) for s in steps)
-        body = cbor_head(4, len(pages)) + b"".join(chain.from_iterable(zip(heads, tails)))
-        chunk.append((word, ARRAY_3 + cbor_text(word) + body + EMPTY_ARRAY))
-        size += sum(numbers) + len(pages)
-        if size >= CHUNK_LOCATIONS:
-            yield _chunk(chunk)
-            chunk, size = [], 0
-    if chunk:
-        yield _chunk(chunk)
-
-
-def _chunk(words: list[tuple[str, bytes]]) -> tuple[str, str, bytes]:
-    return words[0][0], words[-1][0], b"\x81" + cbor_array([body for _, body in words])
-
-
 def chunk_bounds(chunks: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """The meta file's chunk ranges: between two chunks, the shortest prefixes that still tell
     the last word of one from the first word of the next, a range never ending before it
@@ -405,10 +338,11 @@ def filter_bodies(filters: list[dict]) -> list[tuple[str, bytes]]:
     return bodies
 
 
-def write_files(files: dict[str, bytes], output: str, previous: str | None = None) -> None:
+def write_files(files: dict[str, bytes | None], output: str, previous: str | None = None) -> None:
     """Write a shard's files (paths relative to `output`). A file whose bytes equal those of the
     same path under `previous` (the shard's last version) is hard-linked from there instead:
-    after an edit most fragments and chunks are unchanged, and a link costs a fraction of a write."""
+    after an edit most fragments and chunks are unchanged, and a link costs a fraction of a write.
+    A file given as None must be linked from `previous` (OSError when it cannot be)."""
     made = set()
     for path, data in sorted(files.items()):
         parts = path.split("/")
@@ -417,6 +351,11 @@ def write_files(files: dict[str, bytes], output: str, previous: str | None = Non
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
+        if data is None:
+            if previous is None:
+                raise FileNotFoundError(f"{path}: no last version to link it from")
+            os.link(os.path.join(previous, *parts), target)
+            continue
         if previous is not None and _same_file(os.path.join(previous, *parts), data):
             try:
                 os.link(os.path.join(previous, *parts), target)

@@ -20,12 +20,14 @@ import shutil
 from dataclasses import dataclass
 
 from ..cache import EntryStore, digest, file_bytes, tree_digest
-from .index_files import Bundle, IndexedPost, indexed_post, pagefind_version, shard_files, write_files
+from .index_files import Bundle, IndexedPost, indexed_post, pagefind_version, write_files
+from .postings import PageFacts, ShardPostings, assemble, page_facts, shard_files
 from .records import Records, built_page, index_words, searchable_pages
 
 INDEX_DIR = "pagefind"
 PAGES_SHARD = "_pages"  # `_` cannot start a system id, so no system shard can clash
 CACHE_FORMAT = "portal-search-8"  # bump when records, words or the file format change meaning
+STATE_SUFFIX = ".postings"  # `<key>.postings` beside a cached shard version: its words, for in-place updates
 BUNDLE_PREFIX = "bundle-"  # `<cache_dir>/search/bundle-<version>/`: Pagefind's browser library (index_files.bundle)
 
 # Most posts in one shard, counted in characters of rendered HTML. A bigger system is
@@ -65,13 +67,20 @@ class PostStore:
     def __init__(self, cache_dir: str | None):
         self.entries = EntryStore(cache_dir, "search-posts", ".pickle")
 
-    def indexed(self, build, records: Records, source: str, key: str) -> IndexedPost:
+    def get(self, key: str) -> IndexedPost | None:
+        """The cached index data of a post version (None: not cached, or damaged)."""
         data = self.entries.read(key)
-        if data is not None:
-            try:
-                return pickle.loads(data)
-            except Exception:  # a damaged entry is made again
-                pass
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # a damaged entry is made again
+            return None
+
+    def indexed(self, build, records: Records, source: str, key: str) -> IndexedPost:
+        found = self.get(key)
+        if found is not None:
+            return found
         record = records.record(build.post(source))
         made = indexed_post(record, index_words(record.content))
         self.entries.write(key, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
@@ -208,8 +217,9 @@ class ShardCache:
             return None
         return versions[0] if len(versions) == 1 else None
 
-    def store(self, name: str, key: str, output: str) -> None:
-        """Keep this output as the only cached version of the shard. Older versions are renamed
+    def store(self, name: str, key: str, output: str, state: dict | None = None) -> None:
+        """Keep this output as the only cached version of the shard, with `state` (what
+        `updated_shard` needs to update it in place) beside it. Older versions are renamed
         aside before they are deleted, so a build reading the cache meanwhile sees a version
         whole or not at all (and then writes the shard itself)."""
         cached = self.path(name, key)
@@ -220,9 +230,24 @@ class ShardCache:
         try:
             os.makedirs(os.path.dirname(cached), exist_ok=True)
             shutil.copytree(output, temporary, copy_function=link_or_copy)
+            if state is not None:
+                with open(f"{temporary}{STATE_SUFFIX}", "wb") as handle:
+                    pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(f"{temporary}{STATE_SUFFIX}", f"{cached}{STATE_SUFFIX}")
             os.replace(temporary, cached)
         except (OSError, shutil.Error):
             shutil.rmtree(temporary, ignore_errors=True)
+
+    def state(self, name: str) -> dict | None:
+        """The state stored with the shard's cached version (None: none, or unreadable)."""
+        folder = self.latest(name)
+        if folder is None:
+            return None
+        try:
+            with open(f"{folder}{STATE_SUFFIX}", "rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # missing or damaged: the shard is written whole
+            return None
 
     def prune(self, names: set[str]) -> None:
         """Forget shards whose names are no longer made (a system re-cut into other runs of years)."""
@@ -238,15 +263,22 @@ class ShardCache:
 
     @staticmethod
     def _set_aside(folder: str) -> None:
-        """Rename a shard folder's versions (or the folder) aside, then delete them."""
+        """Rename a shard folder's versions aside, then delete them and their states."""
         try:
-            versions = [e.path for e in os.scandir(folder) if e.is_dir()]
+            entries = list(os.scandir(folder))
         except OSError:
             return
-        for version in versions:
-            aside = f"{version}.old{os.getpid()}"
+        for entry in entries:
+            if not entry.is_dir():
+                if entry.name.endswith(STATE_SUFFIX):
+                    try:
+                        os.remove(entry.path)
+                    except OSError:
+                        pass
+                continue
+            aside = f"{entry.path}.old{os.getpid()}"
             try:
-                os.replace(version, aside)
+                os.replace(entry.path, aside)
             except OSError:
                 continue
             shutil.rmtree(aside, ignore_errors=True)
@@ -268,16 +300,55 @@ def index_shard(name: str, posts: list[IndexedPost], root: str, library: Bundle,
 
 
 def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -> str:
-    """Put one post shard into `root/<name>/`: linked from the cache when its key is known,
-    else written from its posts' index data (cached per post). Returns "linked" or "indexed"."""
+    """Put one post shard into `root/<name>/`: linked from the cache when its key is known;
+    updated in place when only some of its posts changed since its cached version; else
+    written from its posts' index data (cached per post). Returns "linked", "updated" or "indexed"."""
     cache, output = ShardCache(build.cache_dir), os.path.join(root, planned.name)
     if cache.restore(planned.name, planned.key, output):
         return "linked"
     store, records = PostStore(build.cache_dir), Records(build)
-    posts = [store.indexed(build, records, source, key) for source, key in zip(planned.sources, planned.post_keys)]
-    index_shard(planned.name, posts, root, library, cache.latest(planned.name))
-    cache.store(planned.name, planned.key, output)
-    return "indexed"
+    previous = cache.latest(planned.name)
+    made = updated_shard(build, store, records, cache, planned, previous)
+    how = "updated"
+    if made is None:
+        posts = [store.indexed(build, records, source, key) for source, key in zip(planned.sources, planned.post_keys)]
+        made = ([page_facts(p) for p in posts], ShardPostings.from_terms([p.terms for p in posts]),
+                {page: post.fragment for page, post in enumerate(posts)})
+        how = "indexed"
+    pages, postings, fragments = made
+    write_files(assemble(pages, postings, library, fragments), output, previous)
+    cache.store(planned.name, planned.key, output,
+                {"sources": planned.sources, "keys": planned.post_keys, "key": planned.key,
+                 "pages": [(f.fragment_hash, f.word_count, f.filters) for f in pages], "words": postings.dump()})
+    return how
+
+
+def updated_shard(build, store: PostStore, records: Records, cache: "ShardCache", planned: PlannedShard,
+                  previous: str | None) -> tuple | None:
+    """(pages, postings, new fragments) of the shard made from its cached version by replacing
+    the pages of the posts that changed; None when that version cannot serve (other posts, too
+    many changes, a post's old data missing)."""
+    state = cache.state(planned.name)
+    if (state is None or previous is None or os.path.basename(previous) != state["key"]
+            or tuple(state["sources"]) != planned.sources):
+        return None
+    changed = [page for page, (old, new) in enumerate(zip(state["keys"], planned.post_keys)) if old != new]
+    if not changed or len(changed) > max(1, len(planned.sources) // 4):
+        return None
+    postings = ShardPostings.load(state["words"])
+    pages = [PageFacts(*facts) for facts in state["pages"]]
+    fragments = {}
+    for page in changed:
+        old = store.get(state["keys"][page])
+        if old is None:
+            return None
+        new = store.indexed(build, records, planned.sources[page], planned.post_keys[page])
+        try:
+            postings.replace_page(page, old.terms, new.terms)
+        except ValueError:
+            return None
+        pages[page], fragments[page] = page_facts(new), new.fragment
+    return pages, postings, fragments
 
 
 def write_pages_shard(build, site_dir: str, root: str, library: Bundle) -> None:
