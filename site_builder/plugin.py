@@ -23,7 +23,7 @@ from .core.render import sanitize, strip_controls
 from .cache import digest, file_bytes, tree_digest
 from .engine import MarkdownSettings, PortalBuild, extra_pages, start_outputs, stop_outputs, write_outputs
 from .pages.links import href
-from .pages.listing import render_view
+from .pages.listing import plain_view_inputs, render_view
 from .pages.post import post_footer, post_header
 from .page_writer import (FolderMaker, PageParts, PageWriter, PortalPageFile, cache_templates, reach_material,
                           write_sitemap)
@@ -88,7 +88,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.writer: PageWriter | None = None
         self.folders: FolderMaker | None = None
         self.loaded_urls: list[str] = []  # post URLs whose folders were made before any post was dropped
-        self.inputs_settings = ""  # what every post page's inputs share (see post_page_inputs)
+        self.inputs_settings = ""  # what every page's inputs share (see page_inputs)
 
     def on_startup(self, *, command, dirty) -> None:
         """Remember whether this is `serve` (drafts are shown in previews)."""
@@ -193,18 +193,25 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                              _feed_links(view.url, view.feeds))
         return None
 
-    def post_page_inputs(self, uri: str) -> str | None:
-        """Everything `page_parts` reads to make a post page, as text (None for other pages):
-        the post's fields, its rendered body, its neighbours, its feeds, orgs.yml, the
-        configuration and the portal's code. The page cache keys post pages by it."""
+    def page_inputs(self, uri: str) -> str | None:
+        """Everything `page_parts` reads to make a post page or a plain listing, as text (None
+        for other pages): the page cache keys such pages by it, so an unchanged one is linked
+        without drawing its parts. Both include orgs.yml, the configuration and the portal's code."""
         post = self.build.post(uri)
         if post is None:
-            return None
+            view = self.build.views.get(uri)
+            if view is None or uri == "index.md" or uri in self.extras:
+                return None
+            listing = plain_view_inputs(self.build.page_context(), view)
+            if listing is None:
+                return None
+            return "\0".join([self.inputs_settings, "listing", listing])  # its feeds are in `listing`
         rendered = self.build.rendered[uri]
         neighbours = [(p.url, p.title) if p else None
                       for p in self.build.page_context().site.neighbours.get(post.source, (None, None))]
+        feeds = [(f.title, f.rss, f.atom) for f in self._post_feeds(post)]  # what its head links are made of
         return "\0".join([self.inputs_settings, repr(post), rendered.html, repr(rendered.toc), repr(neighbours),
-                          repr(_feed_links(post.url, self._post_feeds(post)))])
+                          repr(feeds)])
 
     def on_page_content(self, html, *, page, config, files):
         """Post bodies come rendered and sanitised from the core; everything else is sanitised here."""
@@ -246,7 +253,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.inputs_settings = digest(tree_digest([package]), repr(self.build.config),
                                       file_bytes(os.path.join(self.build.content_dir, "orgs.yml")))
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
-                                 self.build.cache_dir, inputs_of=self.post_page_inputs)
+                                 self.build.cache_dir, inputs_of=self.page_inputs)
         self.writer.start(self.own)
         return env
 

@@ -104,6 +104,20 @@ def render_view(ctx: PageContext, view: View) -> str:
     return crumbs(view) + renderer(ctx, view) + pager(view, view.url)
 
 
+def plain_view_inputs(ctx: PageContext, view: View) -> str | None:
+    """Everything a listing drawn by `_plain` reads besides orgs.yml and the configuration, as
+    text (None for listings drawn otherwise): the page cache keys such pages by it, so an
+    unchanged listing is linked without drawing it. Keep in step with `_plain`, `post_item`,
+    `crumbs`, `feed_links` and `pager`."""
+    if view.kind in _RENDERERS:
+        return None
+    posts = [(p.source, p.url, p.title, p.date, p.type, p.unit_key, p.summary, p.question, ctx.images.get(p.source))
+             for p in view.posts]
+    feeds = [(f.title, f.rss, f.atom) for f in view.feeds]
+    return repr((view.kind, view.url, view.title, view.crumbs, view.total, view.number, view.count, view.base_url,
+                 feeds, posts))
+
+
 def _plain(ctx: PageContext, view: View) -> str:
     heading = f"共 {view.total} 篇" if view.total else ""
     return (f'<p class="portal-count">{heading}</p>' + post_list(ctx, view.posts, view.url)
