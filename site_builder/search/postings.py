@@ -51,19 +51,19 @@ class ShardPostings:
     @classmethod
     def from_terms(cls, terms: list[PostTerms]) -> "ShardPostings":
         """The words of pages whose postings are `terms`, in page order."""
-        postings: dict[str, list] = {}
+        postings: dict[str, list] = {}  # word → [page, tail, numbers, page, tail, numbers, …]
         for page, post in enumerate(terms):
             for word, posting in post.words.items():
                 found = postings.get(word)
                 if found is None:
-                    postings[word] = [(page, posting)]
+                    postings[word] = [page, *posting]
                 else:
-                    found.append((page, posting))
-        words = {}
+                    found.append(page)
+                    found += posting
+        words, head = {}, _HEADS.__getitem__ if len(terms) <= len(_HEADS) else entry_head
         for word, found in postings.items():
-            pages, entries = zip(*found)
-            tails, numbers = zip(*entries)
-            heads = list(map(entry_head, map(sub, pages, (0,) + pages[:-1])))
+            pages, tails, numbers = found[0::3], found[1::3], found[2::3]
+            heads = list(map(head, map(sub, pages, [0] + pages[:-1])))
             words[word] = WordEntries(b"".join(chain.from_iterable(zip(heads, tails))), array("I", pages),
                                       array("I", map(add, map(len, heads), map(len, tails))),
                                       sum(numbers) + len(pages))
