@@ -255,3 +255,20 @@ def test_an_edit_updates_the_shard_in_place_and_matches_a_cold_build(tmp_path, m
     assert left == right and compare.left_only == compare.right_only == []
     for rel in left:
         assert (tmp_path / "warm" / rel).read_bytes() == (tmp_path / "cold" / rel).read_bytes(), rel
+
+
+def test_files_kept_from_the_last_version_are_copied_where_links_fail(tmp_path, monkeypatch):
+    from site_builder.search import index_files
+
+    previous = tmp_path / "previous"
+    (previous / "fragment").mkdir(parents=True)
+    (previous / "fragment" / "a.pf_fragment").write_bytes(b"kept")
+
+    def no_links(source, target):  # the cache on another file system
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(index_files.os, "link", no_links)
+    index_files.write_files({"fragment/a.pf_fragment": None, "index/b.pf_index": b"new"}, str(tmp_path / "out"),
+                            str(previous))
+    assert (tmp_path / "out" / "fragment" / "a.pf_fragment").read_bytes() == b"kept"
+    assert (tmp_path / "out" / "index" / "b.pf_index").read_bytes() == b"new"

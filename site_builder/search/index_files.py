@@ -354,7 +354,10 @@ def write_files(files: dict[str, bytes | None], output: str, previous: str | Non
         if data is None:
             if previous is None:
                 raise FileNotFoundError(f"{path}: no last version to link it from")
-            os.link(os.path.join(previous, *parts), target)
+            try:
+                os.link(os.path.join(previous, *parts), target)
+            except OSError:  # the cache on another file system: copy
+                shutil.copyfile(os.path.join(previous, *parts), target)
             continue
         if previous is not None and _same_file(os.path.join(previous, *parts), data):
             try:
