@@ -70,8 +70,14 @@ def test_deploy_builds_strictly_and_publishes_the_built_folder():
     assert triggers(flow)["push"]["branches"] == ["main"]
     assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     build_steps = steps(flow, "build")
-    assert uses(build_steps) == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
+    assert uses(build_steps) == ["actions/checkout", "actions/setup-python", "actions/cache", "actions/configure-pages",
                                  "actions/upload-pages-artifact"]
+    # the build cache is kept between runs, at the folder the build uses by default
+    from site_builder.plugin import PortalPluginConfig
+
+    cache_step = next(s for s in build_steps if s.get("uses", "").startswith("actions/cache"))
+    assert cache_step["with"]["path"] == dict(PortalPluginConfig._schema)["cache_dir"].default
+    assert cache_step["with"]["restore-keys"] and "run_id" in cache_step["with"]["key"]
     build_command = next(s for s in build_steps if "run" in s and s["run"].startswith("portal build"))
     args = parser().parse_args(shlex.split(build_command["run"])[1:])
     assert args.strict and args.site == next(s for s in build_steps if "upload-pages" in s.get("uses", ""))["with"]["path"]
