@@ -6,12 +6,11 @@ adapter only asks this object for finished fragments.
 
 from __future__ import annotations
 
-from typing import Callable
-
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Callable
 
 from .cache import (LookupLog, ParsedPostCache, RenderCache, digest, file_bytes, package_versions, recording,
                     stable_repr, tree_digest)

@@ -283,8 +283,8 @@ def write_pages(writer: PageWriter, files: list[File]) -> dict:
     """Write each page from the cache or by rendering the theme template; returns counts."""
     counts = {"pages rendered": 0, "pages from cache": 0}
     for file in files:
-        # A page whose parts are decided by known inputs (a post page) is keyed by them, and
-        # found in the cache without drawing its parts; any other page by its parts.
+        # A page whose parts are decided by known inputs (a post page, a plain listing) is keyed
+        # by them, and found in the cache without drawing its parts; any other page by its parts.
         inputs, parts = writer.inputs_of(file.src_uri), None
         if inputs is None:
             parts = writer.parts_of(file.src_uri)

@@ -25,8 +25,8 @@ from ..extras import ExtraPage
 from ..pages.links import href
 from .index_files import bundle
 from .records import Records
-from .shards import (INDEX_DIR, PAGES_SHARD, PostStore, ShardCache, planned_post_shards, shard_names, system_shards,
-                     write_pages_shard, write_post_shard)
+from .shards import (INDEX_DIR, PAGES_SHARD, PostStore, ShardCache, planned_post_shards, search_settings,
+                     shard_names, system_shards, write_pages_shard, write_post_shard)
 
 SEARCH_URL = "search/"
 SEARCH_TEMPLATE = "search.html"  # site_builder/theme/search.html: Material without its JS bundle
@@ -48,7 +48,8 @@ class PostIndexing:
         self.build, self.site_dir = build, site_dir
         self.root = os.path.join(site_dir, INDEX_DIR)
         self.library = bundle(_bundle_cache(build))
-        self.planned = planned_post_shards(build)
+        self.settings = search_settings(build)
+        self.planned = planned_post_shards(build, self.settings)
         cache = ShardCache(build.cache_dir)
         todo = [p for p in self.planned if not cache.known(p.name, p.key)]
         self.pool, self.futures, self.error = None, [], None
@@ -138,7 +139,7 @@ def write(build, site_dir: str) -> None:
         job = build.search_indexing
     build.search_indexing = None
     try:
-        write_pages_shard(build, site_dir, job.root, job.library)
+        write_pages_shard(build, site_dir, job.root, job.library, job.settings)
     except BaseException:
         job.cancel()
         raise

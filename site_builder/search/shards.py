@@ -46,11 +46,10 @@ class PlannedShard:
     key: str  # the shard's: its name, its posts' keys and the settings
 
 
-def planned_post_shards(build) -> list[PlannedShard]:
+def planned_post_shards(build, settings: str) -> list[PlannedShard]:
     """The post shards of the build, with the key of each post and of each shard. A post's
     record comes from its path and bytes (`post.digest`), its rendered body, orgs.yml and the
     configuration; the code that turns it into index data is part of every key."""
-    settings = search_settings(build)
     found = []
     for name, posts in system_parts(build):
         keys = []
@@ -106,10 +105,10 @@ def search_settings(build) -> str:
                   tree_digest([os.path.join(package, "core"), os.path.dirname(os.path.abspath(__file__))]))
 
 
-def records_key(build, name: str, records: list) -> str:
-    """Key of a shard made from these records (the ordinary pages' shard)."""
+def records_key(settings: str, name: str, records: list) -> str:
+    """Key of a shard made from these records (the ordinary pages' shard); `settings`: `search_settings`."""
     fields = [[r.url, r.content, r.meta, r.filters] for r in records]
-    return digest(search_settings(build), name, json.dumps(fields, ensure_ascii=False, sort_keys=True))
+    return digest(settings, name, json.dumps(fields, ensure_ascii=False, sort_keys=True))
 
 
 def system_parts(build) -> list[tuple[str, list]]:
@@ -351,12 +350,12 @@ def updated_shard(build, store: PostStore, records: Records, cache: "ShardCache"
     return pages, postings, fragments
 
 
-def write_pages_shard(build, site_dir: str, root: str, library: Bundle) -> None:
+def write_pages_shard(build, site_dir: str, root: str, library: Bundle, settings: str) -> None:
     """Put the ordinary pages' shard (when there are pages worth finding) into `root/_pages/`."""
     records = pages_records(build, site_dir)
     if not records:
         return
-    cache, output, key = ShardCache(build.cache_dir), os.path.join(root, PAGES_SHARD), records_key(build, PAGES_SHARD, records)
+    cache, output, key = ShardCache(build.cache_dir), os.path.join(root, PAGES_SHARD), records_key(settings, PAGES_SHARD, records)
     if not cache.restore(PAGES_SHARD, key, output):
         index_shard(PAGES_SHARD, [indexed_post(r, index_words(r.content)) for r in records], root, library,
                     cache.latest(PAGES_SHARD))
