@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import textwrap
+import threading
 from pathlib import Path
 
 # 2026-11-25 12:00 UTC: every fixture date is before it.
@@ -101,3 +105,22 @@ def build(tree: PortalTree, site: Path | None = None, strict: bool = False, conf
     cache_dir = cache_dir or tree.root / ".cache"  # never the repository's own cache
     ok = build_site(str(tree.content), str(site), strict=strict, path=config, cache_dir=str(cache_dir))
     return ok, site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(folder: Path):
+    """A built site served on 127.0.0.1 (a free port) for a browser; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -3,16 +3,13 @@ runs (no dialog, no marker set) and no request leaves the site."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 
-from portal_factory import PortalTree, build, post_text
+from portal_factory import PortalTree, build, post_text, serving
 
 CHROMIUM = "/usr/bin/chromium"
 DAY = "2026-03-01"
@@ -76,21 +73,8 @@ def served_site(tmp_path_factory):
     tree.write("guide/heading.md", HEADING)
     ok, site = build(tree)
     assert ok
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", site
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+    with serving(site) as base:
+        yield base, site
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,13 @@ the header search box, filters, offline operation and the shard cache."""
 from __future__ import annotations
 
 import filecmp
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from portal_factory import PortalTree, build
+from portal_factory import PortalTree, build, serving
 
 CHROMIUM = "/usr/bin/chromium"
 UNIQUE_PHRASE = "茶青收购发票开具"  # only in tax/np/2026/tea.md
@@ -174,22 +171,13 @@ def _same_tree(compare: filecmp.dircmp) -> bool:
 # ---------------------------------------------------------------- in the browser
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(site):
     """The fixture site on 127.0.0.1 (a free port)."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    thread.join()
+    with serving(site) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -305,12 +293,8 @@ def split_served(tmp_path_factory, browser):
         patch.setattr(search, "MAX_SHARD_CHARS", 110)
         ok, site = build(search_tree(root / "tree"), root / "site")
     assert ok
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    thread.join()
+    with serving(site) as base:
+        yield base
 
 
 def test_a_system_in_several_shards_is_searched_in_all_of_them_and_only_them(page, split_served):

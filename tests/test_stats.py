@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import html as lxml_html
 
-from portal_factory import FIXED_EPOCH, build
+from portal_factory import FIXED_EPOCH, build, serving
 from site_builder.config import PortalConfig, ScoreWeights
 from site_builder.core.clock import reference_time
 from site_builder.core.content import load_portal
@@ -321,9 +321,7 @@ def test_browser_loads_bulletin_without_other_hosts(site):
         pytest.skip("/usr/bin/chromium is not installed")
     from playwright.sync_api import sync_playwright
 
-    server = _serve(site)
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
+    with serving(site) as base:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM)
             tab = browser.new_page()
@@ -338,24 +336,7 @@ def test_browser_loads_bulletin_without_other_hosts(site):
             tab.goto(base + "qa/")
             assert tab.locator(".portal-pending-item .portal-overdue").count() == 2
             browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
     assert requests and all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
 
 
 CHROMIUM = "/usr/bin/chromium"
-
-
-def _serve(root: Path):
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
