@@ -107,6 +107,13 @@ def test_chunk_ranges_are_the_shortest_telling_prefixes():
         ("三", "专", "1"), ("专题", "专题", "2"), ("业", "业", "3")]
 
 
+def test_ready_made_numbers_are_cbors_shortest_form():
+    heads = index_files.uint_heads()
+    assert len(heads) == 65536
+    assert all(heads[n] == index_files.cbor_head(0, n) for n in range(65536))
+    assert index_files.cbor_uint(65536) == b"\x1a\x00\x01\x00\x00"
+
+
 def test_positions_beyond_two_bytes_are_encoded(monkeypatch):
     words = ["党建"] + ["x"] * 70000 + ["党建"]
     terms = post_terms(words)

@@ -26,6 +26,7 @@ that the words, positions and chunks are those Pagefind writes for the same reco
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import json
@@ -61,13 +62,20 @@ def cbor_head(major: int, arg: int) -> bytes:
     raise ValueError("CBOR: integer too large")
 
 
-_UINTS = [cbor_head(0, n) for n in range(1 << 16)]  # word positions and page numbers, ready made
 ARRAY_2, ARRAY_3, EMPTY_ARRAY = b"\x82", b"\x83", b"\x80"
 DEFAULT_WEIGHT = cbor_head(1, 24)  # -25: "the positions that follow have weight 1"
 
 
+@functools.cache
+def uint_heads() -> list[bytes]:
+    """`cbor_head(0, n)` for every n < 65,536 (word positions and page numbers, ready made).
+    Built on first use, not on import: a rebuild that indexes nothing should not pay for it."""
+    return ([bytes((n,)) for n in range(24)] + [bytes((24, n)) for n in range(24, 256)]
+            + [bytes((25, n >> 8, n & 255)) for n in range(256, 1 << 16)])
+
+
 def cbor_uint(n: int) -> bytes:
-    return _UINTS[n] if n < 65536 else cbor_head(0, n)
+    return uint_heads()[n] if n < 65536 else cbor_head(0, n)
 
 
 def cbor_text(text: str) -> bytes:
@@ -145,7 +153,11 @@ def fold(word: str) -> str:
     return unicodedata.normalize("NFC", stripped)
 
 
-_ONCE = [(ARRAY_2 + DEFAULT_WEIGHT + n + EMPTY_ARRAY, 2) for n in _UINTS]  # a word at one position
+@functools.cache
+def single_positions() -> list[tuple[bytes, int]]:
+    """The encoded positions of a word that occurs once, at each position < 65,536."""
+    head = ARRAY_2 + DEFAULT_WEIGHT
+    return [(head + n + EMPTY_ARRAY, 2) for n in uint_heads()]
 
 
 def post_terms(words: list[str]) -> PostTerms:
@@ -154,7 +166,8 @@ def post_terms(words: list[str]) -> PostTerms:
     counts = Counter(words)
     last = dict(zip(words, range(len(words))))
     repeated = {word for word, count in counts.items() if count > 1}
-    encoded = {word: _ONCE[at] if at < 65536 else _positions([at]) for word, at in last.items() if word not in repeated}
+    once = single_positions()
+    encoded = {word: once[at] if at < 65536 else _positions([at]) for word, at in last.items() if word not in repeated}
     if repeated:
         where: dict[str, list[int]] = {word: [] for word in repeated}
         for position, word in enumerate(words):
@@ -167,7 +180,7 @@ def post_terms(words: list[str]) -> PostTerms:
 
 def _positions(positions: list[int]) -> tuple[bytes, int]:
     steps = [positions[0], *map(sub, positions[1:], positions)]
-    numbers = map(_UINTS.__getitem__, steps) if positions[-1] < 65536 else map(cbor_uint, steps)
+    numbers = map(uint_heads().__getitem__, steps) if positions[-1] < 65536 else map(cbor_uint, steps)
     return cbor_head(4, len(steps) + 1) + DEFAULT_WEIGHT + b"".join(numbers) + EMPTY_ARRAY, len(steps) + 1
 
 

@@ -14,6 +14,7 @@ edited posts: `tests/test_search_files.py` checks it on random edits.
 
 from __future__ import annotations
 
+import functools
 import json
 from array import array
 from bisect import bisect_left
@@ -23,13 +24,16 @@ from operator import add, sub
 
 from .index_files import (ARRAY_2, ARRAY_3, CHUNK_LOCATIONS, EMPTY_ARRAY, LANGUAGE, Bundle, IndexedPost, Names,
                           PostTerms, cbor_array, cbor_head, cbor_text, cbor_uint, chunk_bounds, data_file,
-                          filter_bodies)
+                          filter_bodies, uint_heads)
 
-_HEADS = [ARRAY_3 + cbor_uint(step) for step in range(1 << 16)]  # a page entry's head, by page step
+@functools.cache
+def entry_heads() -> list[bytes]:
+    """A page entry's head for each page step < 65,536 (built on first use)."""
+    return [ARRAY_3 + n for n in uint_heads()]
 
 
 def entry_head(step: int) -> bytes:
-    return _HEADS[step] if step < len(_HEADS) else ARRAY_3 + cbor_uint(step)
+    return entry_heads()[step] if step < 65536 else ARRAY_3 + cbor_uint(step)
 
 
 @dataclass
@@ -60,7 +64,7 @@ class ShardPostings:
                 else:
                     found.append(page)
                     found += posting
-        words, head = {}, _HEADS.__getitem__ if len(terms) <= len(_HEADS) else entry_head
+        words, head = {}, entry_heads().__getitem__ if len(terms) <= 65536 else entry_head
         for word, found in postings.items():
             pages, tails, numbers = found[0::3], found[1::3], found[2::3]
             heads = list(map(head, map(sub, pages, [0] + pages[:-1])))
