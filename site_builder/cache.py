@@ -329,7 +329,7 @@ class FeedCache:
     def _post(self, post) -> str:
         if post.source not in self._posts:
             rendered = self.build.rendered.get(post.source)
-            parts = [repr(post)]
+            parts = [post.identity()]
             if rendered is not None:
                 image = os.path.join(self.build.content_dir, rendered.image) if rendered.image else ""
                 size = os.path.getsize(image) if image and os.path.exists(image) else -1

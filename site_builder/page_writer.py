@@ -18,13 +18,11 @@ import logging
 import multiprocessing
 import os
 import posixpath
-import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
-import jinja2
 from mkdocs import utils
 from mkdocs.commands.build import get_context
 from mkdocs.structure.files import File
@@ -99,28 +97,6 @@ def nav_outline(items) -> str:
         url = getattr(item, "url", "")
         parts.append(f"({item.title!r},{url!r},{nav_outline(item.children or [])})")
     return ",".join(parts)
-
-
-def cache_templates(env, cache_dir: str | None) -> None:
-    """Keep compiled templates in the cache (Jinja's bytecode cache; its entries are
-    checked against the template source), so a build does not compile Material again."""
-    if cache_dir and env.bytecode_cache is None:
-        folder = os.path.join(cache_dir, f"templates-py{sys.version_info[0]}{sys.version_info[1]}")
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError:
-            return
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(folder)
-
-
-def reach_material(env, config) -> None:
-    """Let templates name Material's own files as `material/…` (the portal's partials
-    nav.html and tabs.html wrap Material's partials of the same name)."""
-    material = next((d for d in config.theme.dirs if os.path.isfile(os.path.join(d, "partials", "nav-item.html"))
-                     and os.path.basename(os.path.dirname(d)) == "material"), None)
-    if material is not None and not getattr(env.loader, "portal_reaches_material", False):
-        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(material)})])
-        env.loader.portal_reaches_material = True
 
 
 class ChromeMemo:

@@ -26,8 +26,8 @@ from .engine import MarkdownSettings, PortalBuild, extra_pages, start_outputs, s
 from .pages.links import href
 from .pages.listing import plain_view_inputs, render_view
 from .pages.post import post_footer, post_header
-from .page_writer import (FolderMaker, PageParts, PageWriter, PortalPageFile, cache_templates, reach_material,
-                          write_sitemap)
+from .page_writer import FolderMaker, PageParts, PageWriter, PortalPageFile, write_sitemap
+from .theme_env import cache_templates, list_visible_templates, reach_material
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = os.path.join(os.path.dirname(__file__), "theme")
@@ -104,6 +104,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if THEME_DIR not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
         config.theme["font"] = False  # never load Google Fonts: intranets have no internet
+        list_visible_templates(config.theme)
         # A build makes millions of objects that live until its end; with Python's default
         # thresholds the collector walks them again and again (a fifth of a warm rebuild).
         self.gc_threshold = self.gc_threshold or gc.get_threshold()
@@ -219,7 +220,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         neighbours = [(p.url, p.title) if p else None
                       for p in self.build.page_context().site.neighbours.get(post.source, (None, None))]
         feeds = [(f.title, f.rss, f.atom) for f in self._post_feeds(post)]  # what its head links are made of
-        return "\0".join([self.inputs_settings, repr(post), rendered.html, repr(rendered.toc), repr(neighbours),
+        return "\0".join([self.inputs_settings, post.identity(), rendered.html, repr(rendered.toc), repr(neighbours),
                           repr(feeds)])
 
     def on_page_content(self, html, *, page, config, files):

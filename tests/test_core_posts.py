@@ -38,6 +38,20 @@ def test_valid_post_fields():
     assert post.featured_by == ("tax/np",)
 
 
+def test_identity_changes_with_any_field_and_the_summary():
+    text = "---\ntitle: 建瓯主题党日\ndate: 2026-03-14\ntype: news\n---\n\n正文。\n"
+    post = load(text).post
+    assert post.identity() == load(text).post.identity()
+    for changed in (text.replace("主题党日", "主题党课"), text.replace("03-14", "03-15"), text + "再加一句。\n"):
+        assert load(changed).post.identity() != post.identity()
+    assert load(text, source="tax/np-jo/2026/b.md").post.identity() != post.identity()
+    summary = post.identity()
+    post.summary = "摘要"
+    assert post.identity() != summary
+    post.digest = ""  # a post made in code, without a source file: its whole repr
+    assert post.identity() == repr(post)
+
+
 @pytest.mark.parametrize("value", ['"2026-03-14 09:30"', "2026-03-14 09:30", "'2026-03-14'"])
 def test_dates_quoted_or_not(value):
     post = load(f"---\ntitle: t\ndate: {value}\ntype: news\n---\nx\n").post

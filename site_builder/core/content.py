@@ -50,24 +50,41 @@ def list_sources(content_dir: str, refused: set[str] | None = None) -> tuple[lis
     found: list[str] = []
     problems: list[Problem] = []
     refused = set() if refused is None else refused
-    for root, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel_root = os.path.relpath(root, content_dir).replace(os.sep, "/")
-        prefix = "" if rel_root == "." else rel_root + "/"
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            if os.path.islink(os.path.join(root, name)):
-                problems.append(Problem(prefix + name, 0, "不支持符号链接（可能指向内容目录之外）", "把真实文件放进来，删除链接"))
-                refused.add(prefix + name)
-                continue
-            found.append(prefix + name)
-        for name in list(dirs):
-            if os.path.islink(os.path.join(root, name)):
-                dirs.remove(name)
-                problems.append(Problem(prefix + name, 0, "不支持符号链接文件夹", "把真实文件夹放进来，删除链接"))
-                refused.update(_files_below(os.path.join(root, name), prefix + name))
+    _scan_folder(content_dir, "", found, problems, refused)
     return found, problems
+
+
+def _scan_folder(folder: str, prefix: str, found: list[str], problems: list[Problem], refused: set[str]) -> None:
+    """One folder of `list_sources`: its files, then each sub-folder in name order. The entry
+    types come with the listing (no system call per file, unlike os.walk + os.path.islink)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:
+        return
+    folders = []
+    for entry in entries:
+        if entry.is_symlink():
+            if not _is_folder(entry):
+                problems.append(Problem(prefix + entry.name, 0, "不支持符号链接（可能指向内容目录之外）", "把真实文件放进来，删除链接"))
+                refused.add(prefix + entry.name)
+        elif entry.is_dir(follow_symlinks=False):
+            folders.append(entry)
+        else:
+            found.append(prefix + entry.name)
+    for entry in entries:
+        if entry.is_symlink() and _is_folder(entry):
+            problems.append(Problem(prefix + entry.name, 0, "不支持符号链接文件夹", "把真实文件夹放进来，删除链接"))
+            refused.update(_files_below(entry.path, prefix + entry.name))
+    for entry in folders:
+        _scan_folder(entry.path, f"{prefix}{entry.name}/", found, problems, refused)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _files_below(folder: str, rel: str, limit: int = 100000) -> list[str]:

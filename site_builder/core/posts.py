@@ -66,6 +66,14 @@ class Post:
         """A question not yet answered."""
         return self.type == "qa" and self.answered is None
 
+    def identity(self) -> str:
+        """Short text that changes whenever a field of the post does, for cache keys: its path,
+        the digest of its source file and its summary (the one field set after parsing). It
+        stands for the whole post only beside orgs.yml, the configuration and the checking code,
+        which every key that uses it also covers. A post made without a source digest gives
+        its full repr."""
+        return f"{self.source}\0{self.digest}\0{self.summary}" if self.digest else repr(self)
+
     def sort_key(self) -> tuple:
         """Newest first, ties broken by source path so order is deterministic."""
         return (-self.date.timestamp(), self.source)
