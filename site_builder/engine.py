@@ -51,6 +51,8 @@ class PortalBuild:
         self.site: Site | None = None
         self.views: dict[str, View] = {}  # src_uri → view
         self.posts_by_source: dict[str, Post] = {}
+        self._derived: dict[str, object] = {}
+        self._derived_from: list | None = None  # the post list `_derived` was computed from
 
     @property
     def problems(self) -> list[Problem]:
@@ -157,6 +159,16 @@ class PortalBuild:
         self.site = build_site(self.portal.orgs, self.portal.posts, self.config)
         self.views = {v.src_uri: v for v in self.site.views}
         return dropped
+
+    def derived(self, name: str, compute: Callable[[], object]):
+        """`compute()` once per list of posts: feature modules ask for the same derived value
+        (the bulletin, the search shards) from a page and from their outputs. The list is
+        replaced whenever posts are dropped, and every value derived from it goes with it."""
+        if self._derived_from is not self.portal.posts:
+            self._derived, self._derived_from = {}, self.portal.posts
+        if name not in self._derived:
+            self._derived[name] = compute()
+        return self._derived[name]
 
     def page_context(self) -> PageContext:
         """What every page fragment needs (made once per build: pages ask for it thousands of times)."""

@@ -15,7 +15,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from . import navigation
@@ -153,7 +153,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-            own = PortalPageFile.generated(config, uri, content="")
+            # included whatever exclude_docs says (the portal decides what it publishes), and set
+            # now so that MkDocs does not match thousands of paths against its patterns again
+            own = PortalPageFile.generated(config, uri, content="", inclusion=InclusionLevel.INCLUDED)
             files.append(own)
             self.own.append(own)
 

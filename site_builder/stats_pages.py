@@ -167,7 +167,8 @@ class BulletinTables:
 
 def bulletin(build) -> Bulletin:
     """The bulletin of this build (published posts, reference time `build.now`)."""
-    return compute_bulletin(build.portal.orgs, build.portal.posts, build.config, build.now)
+    return build.derived("bulletin", lambda: compute_bulletin(build.portal.orgs, build.portal.posts, build.config,
+                                                             build.now))
 
 
 def stats_html(build) -> str:

@@ -117,6 +117,10 @@ def system_parts(build) -> list[tuple[str, list]]:
     A system whose posts are bigger than `MAX_SHARD_CHARS` is cut into runs of whole years,
     oldest first (`tax~2019-2023`, `tax~2024-2026`), a year too big on its own into runs of
     months (`tax~202501-202506`): new posts change the newest shard only."""
+    return build.derived("search shards", lambda: _system_parts(build))
+
+
+def _system_parts(build) -> list[tuple[str, list]]:
     by_system: dict[str, list] = {s: [] for s in build.portal.orgs.systems}
     for post in sorted(build.portal.posts, key=lambda p: p.source):
         by_system[post.system].append(post)
