@@ -333,7 +333,7 @@ class FeedCache:
             if rendered is not None:
                 image = os.path.join(self.build.content_dir, rendered.image) if rendered.image else ""
                 size = os.path.getsize(image) if image and os.path.exists(image) else -1
-                parts += [rendered.html, repr(rendered.image), rendered.summary, size]
+                parts += [rendered.fingerprint(), repr(rendered.image), rendered.summary, size]
             self._posts[post.source] = digest(*parts)
         return self._posts[post.source]
 

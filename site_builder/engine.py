@@ -224,37 +224,3 @@ def render_all(jobs: list[tuple], context: LinkContext, markdown: MarkdownSettin
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=_init_worker, initargs=(markdown, context, cache)) as pool:
         return [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
-
-
-def extra_pages(build: PortalBuild) -> list:
-    """Generated non-listing pages of every feature module."""
-    from .extras import feature_modules
-
-    return [page for module in feature_modules() for page in module.pages(build)]
-
-
-def start_outputs(build: PortalBuild, site_dir: str) -> None:
-    """Let feature modules begin slow outputs (the search index) while pages are rendered;
-    `write_outputs` finishes them. Call in the build's main thread: a module may fork."""
-    from .extras import feature_modules
-
-    for module in feature_modules():
-        if hasattr(module, "start"):
-            module.start(build, site_dir)
-
-
-def stop_outputs(build: PortalBuild) -> None:
-    """Wait for outputs begun by `start_outputs` (a failed build)."""
-    from .extras import feature_modules
-
-    for module in feature_modules():
-        if hasattr(module, "stop"):
-            module.stop(build)
-
-
-def write_outputs(build: PortalBuild, site_dir: str) -> None:
-    """Files written after the pages: feeds, OPML, statistics exports, search index."""
-    from .extras import feature_modules
-
-    for module in feature_modules():
-        module.write(build, site_dir)

@@ -370,18 +370,22 @@ def group_html(group: FeedGroup, here: str) -> str:
 
 # -- the feature module interface ------------------------------------------------
 
+WRITES_IN_BACKGROUND = True  # `write` only reads the finished build and writes files (see outputs.py)
+
+
 def pages(build) -> list[ExtraPage]:
-    """The `/feeds/` page (it advertises the whole-site feed in its head)."""
+    """The `/feeds/` page (it advertises the whole-site feed in its head). Says here, once per
+    build and in the build's own process, when feed links lack the site's address."""
+    if not build.config.site_url.strip():
+        log.warning("mkdocs.yml 未设置 site_url：订阅源中的链接暂用 %s。"
+                    "请在 mkdocs.yml 中写上网站的正式地址，例如 site_url: https://dj.example.gov.cn/",
+                    FALLBACK_SITE_URL)
     site_feeds = [f for f in build.site.feeds if f.key == "site"]
     return [ExtraPage("feeds/index.md", "订阅", lambda: feeds_page_body(build), feeds=site_feeds)]
 
 
 def write(build, site_dir: str) -> None:
     """Write every feed (RSS and Atom), `/feeds.opml` and `/<system>/feeds.opml`."""
-    if not build.config.site_url.strip():
-        log.warning("mkdocs.yml 未设置 site_url：订阅源中的链接暂用 %s。"
-                    "请在 mkdocs.yml 中写上网站的正式地址，例如 site_url: https://dj.example.gov.cn/",
-                    FALLBACK_SITE_URL)
     writer = FeedWriter(build)
     cache = FeedCache(build, [__file__])  # unchanged feeds are linked from the cache
     for feed in build.site.feeds:

@@ -22,7 +22,8 @@ from . import navigation
 from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, PortalConfig, ScoreWeights
 from .core.render import sanitize, strip_controls
 from .cache import digest, file_bytes, tree_digest
-from .engine import MarkdownSettings, PortalBuild, extra_pages, start_outputs, stop_outputs, write_outputs
+from .engine import MarkdownSettings, PortalBuild
+from .outputs import begin_outputs, extra_pages, start_outputs, stop_outputs, write_outputs
 from .pages.links import href
 from .pages.listing import plain_view_inputs, render_view
 from .pages.post import post_footer, post_header
@@ -129,6 +130,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             if files.get_file_from_path(source):
                 files.remove(files.get_file_from_path(source))
         self.extras = {p.src_uri: p for p in extra_pages(self.build)}
+        begin_outputs(self.build, config.site_dir)
         for src_uri in [*self.build.views, *self.extras]:
             self._add_generated(files, config, src_uri)
         config.nav = navigation.build_nav(self.build, list(self.extras.values()))
@@ -222,7 +224,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         neighbours = [(p.url, p.title) if p else None
                       for p in self.build.page_context().site.neighbours.get(post.source, (None, None))]
         feeds = [(f.title, f.rss, f.atom) for f in self._post_feeds(post)]  # what its head links are made of
-        return "\0".join([self.inputs_settings, post.identity(), rendered.html, repr(rendered.toc), repr(neighbours),
+        return "\0".join([self.inputs_settings, post.identity(), rendered.fingerprint(), repr(neighbours),
                           repr(feeds)])
 
     def on_page_content(self, html, *, page, config, files):

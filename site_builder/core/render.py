@@ -6,6 +6,7 @@ the site configuration so pages look the same as MkDocs would render them.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
@@ -93,6 +94,15 @@ class Rendered:
     assets: list[str] = field(default_factory=list)  # files the post links to
     anchors: frozenset = frozenset()  # ids present in the body
     anchor_links: list = field(default_factory=list)  # (target source, fragment, line) of `#…` links
+    body_digest: str = ""  # SHA-256 of `html` and `toc`, made with them (see `fingerprint`)
+
+    def fingerprint(self) -> str:
+        """A digest of the body and its table of contents, for the keys of the pages and feeds
+        that show them: computed once when the post is rendered and kept with it in the render
+        cache, so a rebuild does not hash every body again for every page."""
+        if not self.body_digest:
+            self.body_digest = hashlib.sha256(f"{self.html}\0{self.toc!r}".encode("utf-8", "surrogatepass")).hexdigest()
+        return self.body_digest
 
 
 class _LinkRewriter(Treeprocessor):
@@ -200,8 +210,10 @@ class MarkdownRenderer:
         clean = sanitize(raw)
         toc = list(getattr(self.md, "toc_tokens", []))
         anchors = frozenset(html.unescape(m) for m in _ID.findall(clean))
-        return Rendered(clean, toc, state.image, summary or first_paragraph(clean), state.problems, state.assets,
-                        anchors, state.anchor_links)
+        rendered = Rendered(clean, toc, state.image, summary or first_paragraph(clean), state.problems, state.assets,
+                            anchors, state.anchor_links)
+        rendered.fingerprint()
+        return rendered
 
 
 def check_anchors(rendered: dict[str, Rendered]) -> None:

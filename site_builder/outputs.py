@@ -1,0 +1,114 @@
+"""When the feature modules (feeds, statistics, search; see extras.py) make their pages and
+files during a build. No MkDocs import.
+
+- `extra_pages`: their generated pages, once the views are built;
+- `start_outputs`: as soon as the posts are rendered, modules with `start` begin slow work
+  (the search index, in its own workers);
+- `begin_outputs`: once the views are built, modules marked `WRITES_IN_BACKGROUND` (their
+  `write` only reads the finished build and writes files: no logging, no change to the
+  build) write in one forked process, while MkDocs and the page workers render pages;
+- `write_outputs`: after the pages, the other modules write, and everything begun is awaited;
+- `stop_outputs`: a failed build waits for what was begun, ignoring its errors.
+
+All of these run in the build's main thread (a module may fork)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from .engine import PortalBuild
+
+
+def _modules() -> list:
+    from .extras import feature_modules
+
+    return feature_modules()
+
+
+def extra_pages(build: PortalBuild) -> list:
+    """Generated non-listing pages of every feature module."""
+    return [page for module in _modules() for page in module.pages(build)]
+
+
+def start_outputs(build: PortalBuild, site_dir: str) -> None:
+    """Let feature modules begin slow outputs (the search index) while pages are rendered."""
+    for module in _modules():
+        if hasattr(module, "start"):
+            module.start(build, site_dir)
+
+
+class BackgroundOutputs:
+    """The `write` of background modules, in a forked process (or here, on one core)."""
+
+    def __init__(self, build: PortalBuild, site_dir: str, modules: list):
+        self.pool: ProcessPoolExecutor | None = None
+        self.future: Future | None = None
+        if not modules:
+            return
+        if (os.cpu_count() or 1) < 2:
+            for module in modules:
+                module.write(build, site_dir)
+            return
+        global _ACTIVE
+        _ACTIVE = build  # the worker, forked at submit, finds the build here
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self.future = self.pool.submit(_write_modules, [m.__name__ for m in modules], site_dir)
+
+    def join(self) -> None:
+        """Wait for the files; raise what writing them raised."""
+        global _ACTIVE
+        try:
+            if self.future is not None:
+                self.future.result()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+                self.pool = None
+            self.future = None
+            _ACTIVE = None  # a long `serve` keeps no old build alive
+
+
+_ACTIVE: PortalBuild | None = None
+_BACKGROUND: dict[int, BackgroundOutputs] = {}  # id(build) → its background writer
+
+
+def _write_modules(names: list[str], site_dir: str) -> None:
+    """Worker side: the forked process holds the build."""
+    import importlib
+
+    for name in names:
+        importlib.import_module(name).write(_ACTIVE, site_dir)
+
+
+def begin_outputs(build: PortalBuild, site_dir: str) -> None:
+    """Once the views are built: background modules begin writing their files."""
+    background = [m for m in _modules() if getattr(m, "WRITES_IN_BACKGROUND", False)]
+    _BACKGROUND[id(build)] = BackgroundOutputs(build, site_dir, background)
+
+
+def write_outputs(build: PortalBuild, site_dir: str) -> None:
+    """Files written after the pages: the other modules' (statistics exports, search index),
+    then the background ones are awaited (feeds, OPML)."""
+    background = _BACKGROUND.pop(id(build), None)
+    try:
+        for module in _modules():
+            if background is None or not getattr(module, "WRITES_IN_BACKGROUND", False):
+                module.write(build, site_dir)
+    finally:
+        if background is not None:
+            background.join()
+
+
+def stop_outputs(build: PortalBuild) -> None:
+    """Wait for outputs begun by `start_outputs` and `begin_outputs` (a failed build)."""
+    background = _BACKGROUND.pop(id(build), None)
+    if background is not None:
+        try:
+            background.join()
+        except BaseException:
+            pass
+    for module in _modules():
+        if hasattr(module, "stop"):
+            module.stop(build)
