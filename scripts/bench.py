@@ -8,9 +8,12 @@ One invocation, for each size N (default 1,000, 2,000 and 10,000 posts):
 2. plain mkdocs-material on the same posts (no search plugin, posts out of nav);
 3. the no-template floor: read + YAML + Python-Markdown + write, in 2 processes;
 4. our cold build: `portal build --cache-dir <empty>` (listings, feeds, statistics, search);
+   steps 2–4 run three times, interleaved;
 5. our warm rebuild after editing one post (same content folder, same cache, a new site
-   folder), three times, each after editing another post; the table shows the median;
+   folder), three times, each after editing another post;
 6. a cold build of the edited tree, compared byte for byte with the last warm output.
+
+The table shows the median of the three runs of each build (and every run's seconds).
 
 Every step runs in its own subprocess; its peak RSS is the largest process of its
 tree (getrusage(RUSAGE_CHILDREN) of a small wrapper). Prints a Markdown table.
@@ -31,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 EPOCH = "1795608000"  # 2026-11-25 12:00 UTC: every generated date is before it
@@ -253,7 +257,19 @@ def portal(content: Path, site: Path, cache: Path) -> list[str]:
             "build", "--content", str(content), "--site", str(site), "--cache-dir", str(cache)]
 
 
-WARM_RUNS = 3  # warm rebuilds per size, each after editing another post; the table shows their median
+RUNS = 3  # runs of each build per size (the machine's speed varies from minute to minute); the table shows medians
+
+
+def settle() -> None:
+    """Let the file system finish deleting the last run's folders before the next is timed."""
+    os.sync()
+    time.sleep(1)
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run of median time, with every run's seconds."""
+    middle = sorted(runs, key=lambda row: row["seconds"])[len(runs) // 2]
+    return dict(middle, runs=[row["seconds"] for row in runs])
 
 
 def run_size(count: int, out: Path) -> dict:
@@ -267,21 +283,26 @@ def run_size(count: int, out: Path) -> dict:
     rows = {}
     plain_yml = work / "plain.yml"
     plain_yml.write_text(PLAIN_MKDOCS.format(content=content, site=work / "plain-site"), encoding="utf-8")
-    rows["plain mkdocs-material, no search"] = measure([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain_yml)], log)
     floor = work / "floor.py"
     floor.write_text(FLOOR, encoding="utf-8")
-    rows["no-template floor (2 processes)"] = measure([sys.executable, str(floor), str(content), str(work / "floor-site")], log)
-    cache = work / "cache"
-    rows["portal cold build"] = measure(portal(content, work / "cold-site", cache), log)
-    rows["portal cold build"]["search"] = tree_bytes(work / "cold-site" / "pagefind")
+    plain, floors, cold = [], [], []
+    for run in range(RUNS):  # interleaved, so a slow minute of the machine does not fall on one kind only
+        for folder in ("plain-site", "floor-site", "cold-site", "cache"):
+            shutil.rmtree(work / folder, ignore_errors=True)
+        settle()
+        plain.append(measure([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain_yml)], log))
+        floors.append(measure([sys.executable, str(floor), str(content), str(work / "floor-site")], log))
+        cold.append(measure(portal(content, work / "cold-site", work / "cache"), log))  # an empty cache each time
+    rows["plain mkdocs-material, no search"] = median_run(plain)
+    rows["no-template floor (2 processes)"] = median_run(floors)
+    rows["portal cold build"] = dict(median_run(cold), search=tree_bytes(work / "cold-site" / "pagefind"))
     warm = []
-    for run in range(WARM_RUNS):  # each: another post edited, a new site folder, the same cache
+    for run in range(RUNS):  # each: another post edited, a new site folder, the same cache
         shutil.rmtree(work / "warm-site", ignore_errors=True)
+        settle()
         edit_post(content, paths[(len(paths) // 2 + run * 7919) % len(paths)])
-        warm.append(measure(portal(content, work / "warm-site", cache), log))
-    median = sorted(warm, key=lambda row: row["seconds"])[len(warm) // 2]
-    rows["portal warm rebuild, 1 post edited"] = dict(median, runs=[row["seconds"] for row in warm],
-                                                      search=tree_bytes(work / "warm-site" / "pagefind"))
+        warm.append(measure(portal(content, work / "warm-site", work / "cache"), log))
+    rows["portal warm rebuild, 1 post edited"] = dict(median_run(warm), search=tree_bytes(work / "warm-site" / "pagefind"))
     check = measure(portal(content, work / "check-site", work / "cache-check"), log)
     differ = same_tree(work / "warm-site", work / "check-site")
     return {"count": count, "rows": rows, "check_seconds": check["seconds"], "differ": differ[:20],
@@ -315,10 +336,11 @@ def table(results: list[dict]) -> str:
                          f"{row['cpu']:.1f} | {row['rss_kib'] / 1024:.0f} MB | {search} |")
         cold = result["rows"]["portal cold build"]["seconds"]
         warm = result["rows"]["portal warm rebuild, 1 post edited"]["seconds"]
-        runs = ", ".join(f"{s:.1f}" for s in result["rows"]["portal warm rebuild, 1 post edited"].get("runs", []))
+        runs = lambda name: ", ".join(f"{s:.1f}" for s in result["rows"][name].get("runs", []))
         same = "byte-identical" if result["identical"] else f"DIFFERENT: {', '.join(result['differ'][:20])}"
-        lines.append(f"| {result['count']:,} | warm ÷ cold = {warm / cold:.0%} (warm: median of {runs} s); last warm output vs cold "
-                     f"build of the edited tree: {same} | | | | | |")
+        lines.append(f"| {result['count']:,} | warm ÷ cold = {warm / cold:.0%}; runs (s): plain {runs('plain mkdocs-material, no search')}, "
+                     f"cold {runs('portal cold build')}, warm {runs('portal warm rebuild, 1 post edited')}; last warm output vs "
+                     f"cold build of the edited tree: {same} | | | | | |")
     return "\n".join(lines)
 
 

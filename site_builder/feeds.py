@@ -15,15 +15,16 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin, urlsplit
-
-from feedgen.feed import FeedGenerator
-from lxml import etree
 
 from .cache import FeedCache
 from .core.posts import Post
 from .core.views import Feed
 from .extras import ExtraPage
+
+if TYPE_CHECKING:  # feedgen and lxml are imported where feeds are written: a rebuild that links
+    from feedgen.feed import FeedGenerator  # every feed from the cache never loads them
 from .pages.links import a
 
 log = logging.getLogger("mkdocs.plugins.portal")
@@ -187,6 +188,8 @@ class FeedWriter:
 
     def generator(self, feed: Feed) -> FeedGenerator:
         """A FeedGenerator holding the feed's channel data and entries (links set per format)."""
+        from feedgen.feed import FeedGenerator
+
         generator = FeedGenerator()
         generator.load_extension("dc", atom=False, rss=True)
         title = xml_safe(channel_title(feed, self.config.site_name))
@@ -253,6 +256,8 @@ def atom_bytes(generator: FeedGenerator, entries: list[dict]) -> bytes:
     feedgen 1.0 drops those attributes on entry links, which would turn an enclosure
     into a second `alternate` link; they are set here from the same link data.
     """
+    from lxml import etree
+
     root, document = generator._create_atom()
     for element, data in zip(_children(root, "entry"), entries):
         for link, wanted in zip(_children(element, "link"), entry_links(data)):
@@ -264,6 +269,8 @@ def atom_bytes(generator: FeedGenerator, entries: list[dict]) -> bytes:
 
 def _children(element, name: str) -> list:
     """Child elements called `name`, whether or not lxml sees them in the Atom namespace."""
+    from lxml import etree
+
     return [child for child in element if isinstance(child.tag, str) and etree.QName(child).localname == name]
 
 
@@ -321,6 +328,8 @@ def opml(title: str, groups: list[FeedGroup], writer: FeedWriter) -> bytes:
     One folder per group (readers support a single folder level); each feed once, as RSS,
     so importing it does not subscribe to each scope twice (RSS and Atom).
     """
+    from lxml import etree
+
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = xml_safe(title)
