@@ -187,16 +187,88 @@ def replace_file(data: bytes, path: str) -> None:
         handle.write(data)
 
 
+class BucketStore:
+    """Entries (bytes by key) kept in a few pack files (`<root>/<kind>/<xx>.pickle`, the key's
+    first two hex digits), not one file each: a build of thousands of posts then creates and
+    opens 256 files, not thousands, and an edit rewrites the one pack holding its entry.
+
+    Packs are read on first use and written by `flush` (atomically, each on its own); two
+    builds sharing a cache at the same moment may drop each other's new entries, which only
+    costs a later miss."""
+
+    def __init__(self, root: str | None, kind: str):
+        self.folder = os.path.join(root, f"{kind}-v{FORMAT}") if root else None
+        self.packs: dict[str, dict[str, bytes]] = {}
+        self.dirty: set[str] = set()
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def _pack(self, key: str) -> dict[str, bytes]:
+        name = key[:2]
+        pack = self.packs.get(name)
+        if pack is None:
+            pack = {}
+            if self.folder:
+                try:
+                    with open(os.path.join(self.folder, f"{name}.pickle"), "rb") as handle:
+                        pack = pickle.load(handle)
+                except Exception:  # absent or damaged: an empty pack
+                    pack = {}
+            self.packs[name] = pack
+        return pack
+
+    def read(self, key: str) -> bytes | None:
+        return self._pack(key).get(key) if self.enabled else None
+
+    def write(self, key: str, data: bytes) -> None:
+        if self.enabled:
+            self._pack(key)[key] = data
+            self.dirty.add(key[:2])
+
+    def prune(self, keep: set[str], slack: int = 1000) -> None:
+        """Forget entries not in `keep` once they outnumber the kept ones (plus `slack`)."""
+        if not self.enabled:
+            return
+        if os.path.isdir(self.folder):
+            for name in os.listdir(self.folder):
+                if name.endswith(".pickle") and len(name) == 9:
+                    self._pack(name[:2])
+        stale = [(name, key) for name, pack in self.packs.items() for key in pack if key not in keep]
+        if len(stale) > len(keep) + slack:
+            for name, key in stale:
+                del self.packs[name][key]
+                self.dirty.add(name)
+
+    def flush(self) -> None:
+        """Write the packs that changed; a cache that cannot be written is skipped silently."""
+        if not self.enabled or not self.dirty:
+            return
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            for name in sorted(self.dirty):
+                path = os.path.join(self.folder, f"{name}.pickle")
+                temporary = f"{path}.{os.getpid()}.tmp"
+                with open(temporary, "wb") as handle:
+                    pickle.dump(self.packs[name], handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, path)
+        except OSError:
+            pass
+        self.dirty = set()
+
+
 class RenderCache:
     """Rendered post bodies, keyed by renderer settings and the post's own text.
 
     An entry also records every link target the render looked up (a Markdown source:
     present or not; a file: its size or absent). It is used only while all of them
     are unchanged, so adding, deleting or resizing a linked file re-renders the post.
+    Entries live in packs (BucketStore); `save` writes the ones this build added.
     """
 
     def __init__(self, root: str | None, settings: str):
-        self.store = EntryStore(root, "posts", ".pickle")
+        self.store = BucketStore(root, "rendered")
         self.settings = digest(FORMAT, settings)
 
     def key(self, source: str, body: str, body_line: int, summary: str | None) -> str:
@@ -216,9 +288,11 @@ class RenderCache:
     def put(self, key: str, rendered, lookups: tuple) -> None:
         self.store.write(key, pickle.dumps((lookups, rendered), protocol=pickle.HIGHEST_PROTOCOL))
 
-    def prune_unless(self, keep: set[str]) -> None:
-        """Drop entries of posts no longer in the tree, once they pile up."""
-        self.store.prune(keep)
+    def save(self, keep: set[str] | None = None) -> None:
+        """Write the entries added; with `keep`, forget the others once they pile up."""
+        if keep is not None:
+            self.store.prune(keep)
+        self.store.flush()
 
 
 def lookup_holds(context, lookup: tuple) -> bool:

@@ -132,13 +132,13 @@ class PortalBuild:
         keys = [cache.key(*job) for job in jobs]
         results = [cache.get(key, context) for key in keys]
         misses = [i for i, result in enumerate(results) if result is None]
-        fresh = render_all([jobs[i] for i in misses], context, self.markdown,
-                           [keys[i] for i in misses], cache if cache.store.enabled else None)
-        for index, result in zip(misses, fresh):
+        fresh = render_all([jobs[i] for i in misses], context, self.markdown, record=cache.store.enabled)
+        for index, (result, lookups) in zip(misses, fresh):
             results[index] = result
+            if lookups is not None:
+                cache.put(keys[index], result, lookups)
         self.cache_stats = {"posts rendered": len(misses), "posts from cache": len(jobs) - len(misses)}
-        if prune:
-            cache.prune_unless(set(keys))
+        cache.save(set(keys) if prune else None)
         return results
 
     def drop_view_collisions(self) -> bool:
@@ -186,41 +186,39 @@ class PortalBuild:
 _WORKER: dict = {}
 
 
-def _init_worker(markdown: MarkdownSettings, context: LinkContext, cache: RenderCache | None = None) -> None:
+def _init_worker(markdown: MarkdownSettings, context: LinkContext, record: bool = False) -> None:
     _WORKER["renderer"] = MarkdownRenderer(markdown.extensions, markdown.configs)
-    _WORKER["log"] = LookupLog()
-    _WORKER["context"] = recording(context, _WORKER["log"]) if cache else context
-    _WORKER["cache"] = cache
+    _WORKER["log"] = LookupLog() if record else None
+    _WORKER["context"] = recording(context, _WORKER["log"]) if record else context
 
 
-def _render_chunk(jobs: list[tuple]) -> list[Rendered]:
-    """Render (key, (source, body, line, summary)) jobs; store each result when caching."""
-    renderer, context, cache, log = _WORKER["renderer"], _WORKER["context"], _WORKER["cache"], _WORKER["log"]
+def _render_chunk(jobs: list[tuple]) -> list[tuple[Rendered, tuple | None]]:
+    """Render (source, body, line, summary) jobs; each result comes with the link lookups it
+    made when they are recorded (for the render cache), else None."""
+    renderer, context, log = _WORKER["renderer"], _WORKER["context"], _WORKER["log"]
     results = []
-    for key, (source, body, line, summary) in jobs:
-        log.take()
+    for source, body, line, summary in jobs:
+        if log is not None:
+            log.take()
         result = renderer.render(source, body, line, context, summary)
-        if cache is not None:
-            cache.put(key, result, log.take())
-        results.append(result)
+        results.append((result, log.take() if log is not None else None))
     return results
 
 
 def render_all(jobs: list[tuple], context: LinkContext, markdown: MarkdownSettings,
-               keys: list[str] | None = None, cache: RenderCache | None = None) -> list[Rendered]:
+               record: bool = False) -> list[tuple[Rendered, tuple | None]]:
     """Render (source, body, body_line, summary) jobs, in order (in a process pool when
-    there are many); with a cache, each result is stored under its key as it is made."""
+    there are many); with `record`, each result comes with the link lookups it made."""
     if not jobs:
         return []
-    paired = list(zip(keys or [""] * len(jobs), jobs))
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) < POOL_THRESHOLD or workers < 2:
-        _init_worker(markdown, context, cache)
-        return _render_chunk(paired)
+        _init_worker(markdown, context, record)
+        return _render_chunk(jobs)
     size = max(20, len(jobs) // (workers * 8))
-    chunks = [paired[i:i + size] for i in range(0, len(paired), size)]
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     import multiprocessing
 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init_worker, initargs=(markdown, context, cache)) as pool:
+                             initializer=_init_worker, initargs=(markdown, context, record)) as pool:
         return [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]

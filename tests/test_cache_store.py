@@ -1,0 +1,69 @@
+"""The pack store of rendered posts: entries survive a reload, packs are rewritten only when
+they change, stale entries are forgotten once they pile up, a damaged pack is a miss."""
+
+import hashlib
+import os
+
+from site_builder.cache import BucketStore
+
+
+def keys(count: int) -> list[str]:
+    return [hashlib.sha256(str(n).encode()).hexdigest() for n in range(count)]
+
+
+def test_entries_survive_a_reload_in_a_few_packs(tmp_path):
+    store = BucketStore(str(tmp_path), "rendered")
+    names = keys(600)
+    for key in names:
+        store.write(key, key.encode())
+    store.flush()
+    files = os.listdir(tmp_path / "rendered-v1")
+    assert sorted(files) == sorted({f"{key[:2]}.pickle" for key in names})  # one pack per leading byte
+    again = BucketStore(str(tmp_path), "rendered")
+    assert all(again.read(key) == key.encode() for key in names)
+    assert again.read("ff" + "1" * 62) is None
+
+
+def test_an_edit_rewrites_only_its_pack(tmp_path):
+    store = BucketStore(str(tmp_path), "rendered")
+    for key in keys(300):
+        store.write(key, b"x")
+    store.flush()
+    folder = tmp_path / "rendered-v1"
+    before = {name: os.stat(folder / name).st_ino for name in os.listdir(folder)}
+    edited = BucketStore(str(tmp_path), "rendered")
+    edited.write("ab" + "2" * 62, b"new")
+    edited.flush()
+    after = {name: os.stat(folder / name).st_ino for name in os.listdir(folder)}
+    assert [name for name in after if after[name] != before.get(name)] == ["ab.pickle"]
+    assert BucketStore(str(tmp_path), "rendered").read("ab" + "2" * 62) == b"new"
+
+
+def test_stale_entries_go_once_they_outnumber_the_kept_ones(tmp_path):
+    store = BucketStore(str(tmp_path), "rendered")
+    names = keys(50)
+    for key in names:
+        store.write(key, b"x")
+    store.flush()
+    kept = set(names[:10])
+    few = BucketStore(str(tmp_path), "rendered")
+    few.prune(kept, slack=100)  # 40 stale ≤ 10 kept + 100: all stay (another branch may come back)
+    few.flush()
+    assert all(BucketStore(str(tmp_path), "rendered").read(k) for k in names)
+    many = BucketStore(str(tmp_path), "rendered")
+    many.prune(kept, slack=5)
+    many.flush()
+    reloaded = BucketStore(str(tmp_path), "rendered")
+    assert [k for k in names if reloaded.read(k)] == names[:10]
+
+
+def test_a_damaged_pack_is_a_miss_and_no_folder_means_no_cache(tmp_path):
+    store = BucketStore(str(tmp_path), "rendered")
+    store.write("cd" + "3" * 62, b"x")
+    store.flush()
+    (tmp_path / "rendered-v1" / "cd.pickle").write_bytes(b"not a pickle")
+    assert BucketStore(str(tmp_path), "rendered").read("cd" + "3" * 62) is None
+    off = BucketStore(None, "rendered")
+    off.write("cd" + "3" * 62, b"x")
+    off.flush()
+    assert off.read("cd" + "3" * 62) is None and not off.enabled
