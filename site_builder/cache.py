@@ -188,16 +188,18 @@ def replace_file(data: bytes, path: str) -> None:
 
 
 class BucketStore:
-    """Entries (bytes by key) kept in a few pack files (`<root>/<kind>/<xx>.pickle`, the key's
-    first two hex digits), not one file each: a build of thousands of posts then creates and
-    opens 256 files, not thousands, and an edit rewrites the one pack holding its entry.
+    """Entries (bytes by key) kept in a few pack files (`<root>/<kind>-v1/[<part>/]<xx>.pickle`,
+    by the key's first `digits` hex digits), not one file each: a build of thousands of posts
+    then creates and opens a few hundred files, not thousands, and an edit rewrites the one
+    pack holding its entry.
 
     Packs are read on first use and written by `flush` (atomically, each on its own); two
     builds sharing a cache at the same moment may drop each other's new entries, which only
     costs a later miss."""
 
-    def __init__(self, root: str | None, kind: str):
-        self.folder = os.path.join(root, f"{kind}-v{FORMAT}") if root else None
+    def __init__(self, root: str | None, kind: str, part: str = "", digits: int = 2):
+        self.folder = os.path.join(root, f"{kind}-v{FORMAT}", part) if root else None
+        self.digits = digits
         self.packs: dict[str, dict[str, bytes]] = {}
         self.dirty: set[str] = set()
 
@@ -206,7 +208,7 @@ class BucketStore:
         return self.folder is not None
 
     def _pack(self, key: str) -> dict[str, bytes]:
-        name = key[:2]
+        name = key[:self.digits]
         pack = self.packs.get(name)
         if pack is None:
             pack = {}
@@ -225,7 +227,7 @@ class BucketStore:
     def write(self, key: str, data: bytes) -> None:
         if self.enabled:
             self._pack(key)[key] = data
-            self.dirty.add(key[:2])
+            self.dirty.add(key[:self.digits])
 
     def prune(self, keep: set[str], slack: int = 1000) -> None:
         """Forget entries not in `keep` once they outnumber the kept ones (plus `slack`)."""
@@ -233,8 +235,8 @@ class BucketStore:
             return
         if os.path.isdir(self.folder):
             for name in os.listdir(self.folder):
-                if name.endswith(".pickle") and len(name) == 9:
-                    self._pack(name[:2])
+                if name.endswith(".pickle") and len(name) == self.digits + 7:
+                    self._pack(name[:self.digits])
         stale = [(name, key) for name, pack in self.packs.items() for key in pack if key not in keep]
         if len(stale) > len(keep) + slack:
             for name, key in stale:

@@ -5,6 +5,7 @@ or Pagefind's browser library would find the wrong pages."""
 from __future__ import annotations
 
 import base64
+import os
 import random
 
 import pytest
@@ -152,6 +153,23 @@ def _cached_shard(cache, name: str, key: str, tmp_path) -> None:
     (output / "pagefind-entry.json").write_text("{}", encoding="utf-8")
     (output / "fragment" / "a.pf_fragment").write_bytes(b"x")
     cache.store(name, key, str(output))
+
+
+def test_post_index_data_is_kept_per_shard_and_forgotten_with_its_shard(tmp_path):
+    import pickle
+
+    from site_builder.search.shards import PlannedShard, PostStore
+
+    cache = str(tmp_path / "cache")
+    for shard, keys in (("tax", ["a1", "b2"]), ("fda", ["c3"])):
+        store = PostStore(cache, shard)
+        for key in keys:
+            store.entries.write(key, pickle.dumps(f"post {key}"))
+        store.save()
+    assert PostStore(cache, "tax").get("b2") == "post b2" and PostStore(cache, "fda").get("a1") is None
+    PostStore.prune(cache, [PlannedShard("tax", ("x.md", "y.md"), ("a1", "b2"), "k")])
+    assert sorted(os.listdir(tmp_path / "cache" / "search-posts-v1")) == ["tax"]
+    assert PostStore(cache, "tax").get("a1") == "post a1"
 
 
 def test_shard_cache_keeps_one_version_and_forgets_names_no_longer_made(tmp_path):

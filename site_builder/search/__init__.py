@@ -90,7 +90,7 @@ class PostIndexing:
                 self.pool = None
             if _ACTIVE is self.build:
                 _ACTIVE = None  # a long `serve` keeps no old build alive
-        PostStore(self.build.cache_dir).prune(self.planned)
+        PostStore.prune(self.build.cache_dir, self.planned)
 
     def cancel(self) -> None:
         """Stop what has not begun and wait for the rest (a failed build), ignoring errors."""

@@ -19,14 +19,14 @@ import pickle
 import shutil
 from dataclasses import dataclass
 
-from ..cache import EntryStore, digest, file_bytes, tree_digest
+from ..cache import FORMAT, BucketStore, digest, file_bytes, tree_digest
 from .index_files import Bundle, IndexedPost, indexed_post, pagefind_version, write_files
 from .postings import PageFacts, ShardPostings, assemble, page_facts, shard_files
 from .records import Records, built_page, index_words, searchable_pages
 
 INDEX_DIR = "pagefind"
 PAGES_SHARD = "_pages"  # `_` cannot start a system id, so no system shard can clash
-CACHE_FORMAT = "portal-search-8"  # bump when records, words or the file format change meaning
+CACHE_FORMAT = "portal-search-9"  # bump when records, words or the file format change meaning
 STATE_SUFFIX = ".postings"  # `<key>.postings` beside a cached shard version: its words, for in-place updates
 BUNDLE_PREFIX = "bundle-"  # `<cache_dir>/search/bundle-<version>/`: Pagefind's browser library (index_files.bundle)
 
@@ -55,16 +55,18 @@ def planned_post_shards(build, settings: str) -> list[PlannedShard]:
         keys = []
         for post in posts:
             rendered = build.rendered[post.source]
-            keys.append(digest(settings, post.source, post.digest, rendered.html, repr(rendered.image)))
+            keys.append(digest(settings, post.source, post.digest, rendered.fingerprint(), repr(rendered.image)))
         found.append(PlannedShard(name, tuple(p.source for p in posts), tuple(keys), digest(settings, name, *keys)))
     return found
 
 
 class PostStore:
-    """Each post's `IndexedPost`, made once per version of the post (`search-posts-v1/`)."""
+    """Each post's `IndexedPost`, made once per version of the post, in packs per shard
+    (`search-posts-v1/<shard>/<x>.pickle`): a shard is written by one worker, which saves
+    its own packs (`save`), so workers never write the same file."""
 
-    def __init__(self, cache_dir: str | None):
-        self.entries = EntryStore(cache_dir, "search-posts", ".pickle")
+    def __init__(self, cache_dir: str | None, shard: str):
+        self.entries = BucketStore(cache_dir, "search-posts", shard, digits=1)
 
     def get(self, key: str) -> IndexedPost | None:
         """The cached index data of a post version (None: not cached, or damaged)."""
@@ -85,9 +87,23 @@ class PostStore:
         self.entries.write(key, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
         return made
 
-    def prune(self, planned: list[PlannedShard]) -> None:
-        """Forget posts that no longer exist in these versions."""
-        self.entries.prune({key for shard in planned for key in shard.post_keys})
+    def save(self) -> None:
+        self.entries.flush()
+
+    @staticmethod
+    def prune(cache_dir: str | None, planned: list[PlannedShard]) -> None:
+        """Forget posts that no longer exist in these versions, and shards no longer made."""
+        if not cache_dir:
+            return
+        for shard in planned:
+            store = PostStore(cache_dir, shard.name)
+            store.entries.prune(set(shard.post_keys))
+            store.save()
+        folder = os.path.join(cache_dir, f"search-posts-v{FORMAT}")
+        names = {shard.name for shard in planned}
+        for name in os.listdir(folder) if os.path.isdir(folder) else []:
+            if name not in names:
+                shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
 
 
 def pages_records(build, site_dir: str) -> list:
@@ -309,7 +325,7 @@ def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -
     cache, output = ShardCache(build.cache_dir), os.path.join(root, planned.name)
     if cache.restore(planned.name, planned.key, output):
         return "linked"
-    store, records = PostStore(build.cache_dir), Records(build)
+    store, records = PostStore(build.cache_dir, planned.name), Records(build)
     previous = cache.latest(planned.name)
     made = updated_shard(build, store, records, cache, planned, previous)
     how = "updated"
@@ -318,6 +334,7 @@ def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -
         made = ([page_facts(p) for p in posts], ShardPostings.from_terms([p.terms for p in posts]),
                 {page: post.fragment for page, post in enumerate(posts)})
         how = "indexed"
+    store.save()
     pages, postings, fragments = made
     write_files(assemble(pages, postings, library, fragments), output, previous)
     cache.store(planned.name, planned.key, output,
