@@ -229,11 +229,12 @@ class BucketStore:
             self._pack(key)[key] = data
             self.dirty.add(key[:self.digits])
 
-    def prune(self, keep: set[str], slack: int = 1000) -> None:
-        """Forget entries not in `keep` once they outnumber the kept ones (plus `slack`)."""
+    def prune(self, keep: set[str], slack: int = 1000, loaded_only: bool = False) -> None:
+        """Forget entries not in `keep` once they outnumber the kept ones (plus `slack`); with
+        `loaded_only`, among the packs this build has read only (no pack is read to prune)."""
         if not self.enabled:
             return
-        if os.path.isdir(self.folder):
+        if os.path.isdir(self.folder) and not loaded_only:
             for name in os.listdir(self.folder):
                 if name.endswith(".pickle") and len(name) == self.digits + 7:
                     self._pack(name[:self.digits])

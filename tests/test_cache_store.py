@@ -67,3 +67,19 @@ def test_a_damaged_pack_is_a_miss_and_no_folder_means_no_cache(tmp_path):
     off.write("cd" + "3" * 62, b"x")
     off.flush()
     assert off.read("cd" + "3" * 62) is None and not off.enabled
+
+
+def test_pruning_the_loaded_packs_only_reads_no_other_pack(tmp_path):
+    store = BucketStore(str(tmp_path), "rendered", digits=1)
+    names = keys(200)
+    for key in names:
+        store.write(key, b"x")
+    store.flush()
+    partial = BucketStore(str(tmp_path), "rendered", digits=1)
+    loaded = [k for k in names if k[0] == names[0][0]]
+    assert partial.read(loaded[0]) == b"x"  # reads one pack
+    partial.prune({loaded[0]}, slack=0, loaded_only=True)
+    partial.flush()
+    assert list(partial.packs) == [names[0][0]]
+    reloaded = BucketStore(str(tmp_path), "rendered", digits=1)
+    assert [k for k in names if reloaded.read(k)] == [k for k in names if k[0] != names[0][0] or k == loaded[0]]

@@ -165,7 +165,7 @@ def test_post_index_data_is_kept_per_shard_and_forgotten_with_its_shard(tmp_path
         store = PostStore(cache, shard)
         for key in keys:
             store.entries.write(key, pickle.dumps(f"post {key}"))
-        store.save()
+        store.save(PlannedShard(shard, (), tuple(keys), "k"))
     assert PostStore(cache, "tax").get("b2") == "post b2" and PostStore(cache, "fda").get("a1") is None
     PostStore.prune(cache, [PlannedShard("tax", ("x.md", "y.md"), ("a1", "b2"), "k")])
     assert sorted(os.listdir(tmp_path / "cache" / "search-posts-v1")) == ["tax"]

@@ -87,18 +87,17 @@ class PostStore:
         self.entries.write(key, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
         return made
 
-    def save(self) -> None:
+    def save(self, planned: PlannedShard) -> None:
+        """Write the packs this shard changed, forgetting (in the packs it read) versions of
+        posts the shard no longer has once they pile up."""
+        self.entries.prune(set(planned.post_keys), loaded_only=True)
         self.entries.flush()
 
     @staticmethod
     def prune(cache_dir: str | None, planned: list[PlannedShard]) -> None:
-        """Forget posts that no longer exist in these versions, and shards no longer made."""
+        """Forget the posts of shards no longer made."""
         if not cache_dir:
             return
-        for shard in planned:
-            store = PostStore(cache_dir, shard.name)
-            store.entries.prune(set(shard.post_keys))
-            store.save()
         folder = os.path.join(cache_dir, f"search-posts-v{FORMAT}")
         names = {shard.name for shard in planned}
         for name in os.listdir(folder) if os.path.isdir(folder) else []:
@@ -334,7 +333,7 @@ def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -
         made = ([page_facts(p) for p in posts], ShardPostings.from_terms([p.terms for p in posts]),
                 {page: post.fragment for page, post in enumerate(posts)})
         how = "indexed"
-    store.save()
+    store.save(planned)
     pages, postings, fragments = made
     write_files(assemble(pages, postings, library, fragments), output, previous)
     cache.store(planned.name, planned.key, output,
