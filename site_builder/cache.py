@@ -133,16 +133,21 @@ class EntryStore:
             return False
         source = self.path(key)
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
             try:
+                os.link(source, target)
+            except FileNotFoundError:  # no such entry, or the target's folder is missing
+                if not os.path.exists(source):
+                    return False
+                os.makedirs(os.path.dirname(target), exist_ok=True)
                 os.link(source, target)
             except FileExistsError:
                 os.unlink(target)
                 os.link(source, target)
         except FileNotFoundError:
-            return False  # no such entry (the target's folder was just made)
+            return False  # the entry went away meanwhile
         except OSError:  # another file system, or no hard links there
             try:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.copyfile(source, target)
             except OSError:
                 return False

@@ -83,3 +83,26 @@ def test_pruning_the_loaded_packs_only_reads_no_other_pack(tmp_path):
     assert list(partial.packs) == [names[0][0]]
     reloaded = BucketStore(str(tmp_path), "rendered", digits=1)
     assert [k for k in names if reloaded.read(k)] == [k for k in names if k[0] != names[0][0] or k == loaded[0]]
+
+
+def test_an_entry_is_linked_into_new_folders_or_copied_across_file_systems(tmp_path, monkeypatch):
+    import errno
+
+    from site_builder.cache import EntryStore
+
+    store = EntryStore(str(tmp_path / "cache"), "pages", ".html")
+    store.write("ab" + "1" * 62, b"<p>page</p>")
+    target = tmp_path / "site" / "tax" / "np" / "index.html"
+    assert store.copy_to("ab" + "1" * 62, str(target))  # folders made on the way
+    assert target.read_bytes() == b"<p>page</p>" and os.stat(target).st_nlink == 2
+    assert store.copy_to("ab" + "1" * 62, str(target))  # an existing file is replaced
+    assert not store.copy_to("cd" + "2" * 62, str(tmp_path / "site" / "x" / "index.html"))  # no such entry
+    assert not (tmp_path / "site" / "x").exists()
+
+    def no_links(source, target):
+        raise OSError(errno.EXDEV, "cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    other = tmp_path / "site" / "fda" / "index.html"
+    assert store.copy_to("ab" + "1" * 62, str(other))
+    assert other.read_bytes() == b"<p>page</p>" and os.stat(other).st_nlink == 1

@@ -111,8 +111,7 @@ def plain_view_inputs(ctx: PageContext, view: View) -> str | None:
     `crumbs`, `feed_links` and `pager`."""
     if view.kind in _RENDERERS:
         return None
-    posts = [(p.source, p.url, p.title, p.date, p.type, p.unit_key, p.summary, p.question, ctx.images.get(p.source))
-             for p in view.posts]
+    posts = [(p.identity(), ctx.images.get(p.source)) for p in view.posts]  # identity: every field shown
     feeds = [(f.title, f.rss, f.atom) for f in view.feeds]
     return repr((view.kind, view.url, view.title, view.crumbs, view.total, view.number, view.count, view.base_url,
                  feeds, posts))
