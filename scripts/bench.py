@@ -8,7 +8,7 @@ One invocation, for each size N (default 1,000, 2,000 and 10,000 posts):
 2. plain mkdocs-material on the same posts (no search plugin, posts out of nav);
 3. the no-template floor: read + YAML + Python-Markdown + write, in 2 processes;
 4. our cold build: `portal build --cache-dir <empty>` (listings, feeds, statistics, search);
-   steps 2–4 run three times, interleaved;
+   steps 2–4 run three times, interleaved in a rotating order, the disk settled before each;
 5. our warm rebuild after editing one post (same content folder, same cache, a new site
    folder), three times, each after editing another post;
 6. a cold build of the edited tree, compared byte for byte with the last warm output.
@@ -285,14 +285,21 @@ def run_size(count: int, out: Path) -> dict:
     plain_yml.write_text(PLAIN_MKDOCS.format(content=content, site=work / "plain-site"), encoding="utf-8")
     floor = work / "floor.py"
     floor.write_text(FLOOR, encoding="utf-8")
-    plain, floors, cold = [], [], []
-    for run in range(RUNS):  # interleaved, so a slow minute of the machine does not fall on one kind only
-        for folder in ("plain-site", "floor-site", "cold-site", "cache"):
-            shutil.rmtree(work / folder, ignore_errors=True)
-        settle()
-        plain.append(measure([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain_yml)], log))
-        floors.append(measure([sys.executable, str(floor), str(content), str(work / "floor-site")], log))
-        cold.append(measure(portal(content, work / "cold-site", work / "cache"), log))  # an empty cache each time
+    builds = {  # name → (folders it writes, command)
+        "plain": (("plain-site",), [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain_yml)]),
+        "floor": (("floor-site",), [sys.executable, str(floor), str(content), str(work / "floor-site")]),
+        "cold": (("cold-site", "cache"), portal(content, work / "cold-site", work / "cache")),  # an empty cache
+    }
+    times: dict[str, list] = {name: [] for name in builds}
+    order = list(builds)
+    for run in range(RUNS):  # interleaved and rotated, so a slow minute of the machine falls on no kind only
+        for name in order[run % len(order):] + order[:run % len(order)]:
+            folders, command = builds[name]
+            for folder in folders:
+                shutil.rmtree(work / folder, ignore_errors=True)
+            settle()
+            times[name].append(measure(command, log))
+    plain, floors, cold = times["plain"], times["floor"], times["cold"]
     rows["plain mkdocs-material, no search"] = median_run(plain)
     rows["no-template floor (2 processes)"] = median_run(floors)
     rows["portal cold build"] = dict(median_run(cold), search=tree_bytes(work / "cold-site" / "pagefind"))

@@ -1,19 +1,20 @@
 """Content-hash caches under `--cache-dir` (default `.cache/portal`), no MkDocs import.
 
-Two kinds of entries, each a file named by the SHA-256 of everything that decides it,
-so a hit is always correct and nothing is ever "invalidated" by hand:
+Every entry is named by the SHA-256 of everything that decides it, so a hit is always
+correct and nothing is ever "invalidated" by hand:
 
-- rendered posts: key = renderer settings + source path + body (+ line, summary);
-  stored with the link targets the render looked up, and used only while each of those
-  targets still exists (or is still missing) with the same size;
-- finished pages: key = everything that decides a page's HTML (its body fragment, title,
-  table of contents, feeds, URL, the navigation, the theme and configuration);
-  the cached HTML file is copied into the site instead of rendering the template.
+- parsed posts (`ParsedPostCache`, one file): key = the post's path and bytes + what else
+  decides parsing (`PortalBuild.parse_settings`);
+- rendered posts (`RenderCache`, in pack files of `BucketStore`): key = renderer settings +
+  source path + body (+ line, summary); stored with the link targets the render looked up,
+  and used only while each of those targets still exists (or is still missing) with the same size;
+- finished pages and feeds (`PageCache`, `FeedCache`: a file each, hard-linked into the site):
+  key = everything that decides the file (a page's body or inputs, title, table of contents,
+  feeds, URL, the navigation, the theme and configuration; a feed's posts and settings).
 
-Writes go to a temporary file and are renamed into place, so two builds sharing one
-cache never read half an entry. Entries not used by recent builds are pruned.
+Writes go to a temporary file and are renamed into place (`write_atomically`), so two builds
+sharing one cache never read half an entry. Entries not used by recent builds are pruned.
 """
-
 from __future__ import annotations
 
 import dataclasses
@@ -112,16 +113,8 @@ class EntryStore:
         """Store an entry atomically; a cache that cannot be written is skipped silently."""
         if not self.enabled:
             return
-        path = self.path(key)
-        temporary = f"{path}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(temporary, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, path)
-        except OSError:
-            return
-        self.used.add(key)
+        if write_atomically(self.path(key), data):
+            self.used.add(key)
 
     def copy_to(self, key: str, target: str) -> bool:
         """Put the entry at `target` (folders made as needed); False when there is none.
@@ -181,6 +174,20 @@ class EntryStore:
             except OSError:
                 pass
         return len(stale)
+
+
+def write_atomically(path: str, data: bytes) -> bool:
+    """Write `path` through a temporary file renamed into place, so that a build reading it
+    (another build sharing the cache) never sees half of it; False when it cannot be written."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        return False
+    return True
 
 
 def replace_file(data: bytes, path: str) -> None:
@@ -244,7 +251,11 @@ class BucketStore:
                 if name.endswith(".pickle") and len(name) == self.digits + 7:
                     self._pack(name[:self.digits])
         stale = [(name, key) for name, pack in self.packs.items() for key in pack if key not in keep]
-        if len(stale) > len(keep) + slack:
+        share, kept = 1.0, len(keep)
+        if loaded_only:  # against the kept entries these packs would hold, and their share of the slack
+            share = len(self.packs) / 16 ** self.digits
+            kept = sum(1 for key in keep if key[:self.digits] in self.packs)
+        if len(stale) > kept + slack * share:
             for name, key in stale:
                 del self.packs[name][key]
                 self.dirty.add(name)
@@ -253,16 +264,10 @@ class BucketStore:
         """Write the packs that changed; a cache that cannot be written is skipped silently."""
         if not self.enabled or not self.dirty:
             return
-        try:
-            os.makedirs(self.folder, exist_ok=True)
-            for name in sorted(self.dirty):
-                path = os.path.join(self.folder, f"{name}.pickle")
-                temporary = f"{path}.{os.getpid()}.tmp"
-                with open(temporary, "wb") as handle:
-                    pickle.dump(self.packs[name], handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, path)
-        except OSError:
-            pass
+        for name in sorted(self.dirty):
+            data = pickle.dumps(self.packs[name], protocol=pickle.HIGHEST_PROTOCOL)
+            if not write_atomically(os.path.join(self.folder, f"{name}.pickle"), data):
+                break
         self.dirty = set()
 
 
@@ -297,9 +302,12 @@ class RenderCache:
         self.store.write(key, pickle.dumps((lookups, rendered), protocol=pickle.HIGHEST_PROTOCOL))
 
     def save(self, keep: set[str] | None = None) -> None:
-        """Write the entries added; with `keep`, forget the others once they pile up."""
+        """Write the entries added; with `keep`, forget the others once they pile up (and the
+        one-file-per-post folder of earlier versions, `posts-v1/`, once)."""
         if keep is not None:
             self.store.prune(keep)
+            if self.store.folder:
+                shutil.rmtree(os.path.join(os.path.dirname(self.store.folder), f"posts-v{FORMAT}"), ignore_errors=True)
         self.store.flush()
 
 
@@ -396,7 +404,7 @@ class FeedCache:
             FORMAT, package_versions("site-builder", "feedgen", "lxml"),
             tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
             *(file_bytes(path) for path in code_files), file_bytes(orgs),
-            repr(build.config))
+            repr(build.config), build.parse_settings())  # the posts appear by their identity
         self.now = build.now.isoformat()
         self._posts: dict[str, str] = {}
         self.keep: set[str] = set()
@@ -481,14 +489,7 @@ class ParsedPostCache:
         """Write the entries of this build (only when one was added or one dropped)."""
         if not self.path or not (self.changed or len(self.kept) != len(self.entries)):
             return
-        temporary = f"{self.path}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(temporary, "wb") as handle:
-                pickle.dump(self.kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass
+        write_atomically(self.path, pickle.dumps(self.kept, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def file_bytes(path: str) -> bytes:

@@ -261,10 +261,22 @@ def _build_status():
         return contextlib.nullcontext()  # without importing rich (a tenth of a warm rebuild's start)
     from rich.console import Console
 
+    # The spinner's thread writes to stderr while the build forks workers: a forked child
+    # gets stream objects of its own, since the parent's may have been locked at the fork.
+    os.register_at_fork(after_in_child=_fresh_standard_streams)
+
     console = Console(stderr=True)
     if not console.is_terminal:
         return contextlib.nullcontext()
     return console.status("正在构建网站（文章多时需要几分钟；再次构建会复用缓存）…")
+
+
+def _fresh_standard_streams() -> None:
+    for name, descriptor in (("stdout", 1), ("stderr", 2)):
+        try:
+            setattr(sys, name, open(descriptor, "w", encoding="utf-8", errors="backslashreplace", closefd=False))
+        except OSError:
+            pass
 
 
 def cmd_serve(args) -> int:
@@ -356,9 +368,12 @@ def run() -> None:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
         if stop.code is not None and not isinstance(stop.code, int):
             print(stop.code, file=sys.stderr)
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # `portal check | head`: the reader left
+        pass
     os._exit(code or 0)
 
 

@@ -7,6 +7,7 @@ adapter only asks this object for finished fragments.
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -53,6 +54,7 @@ class PortalBuild:
         self.posts_by_source: dict[str, Post] = {}
         self._derived: dict[str, object] = {}
         self._derived_from: list | None = None  # the post list `_derived` was computed from
+        self._parse_settings: str | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -106,16 +108,24 @@ class PortalBuild:
                 kept.append(post)
         self.portal.posts = kept
 
+    def parse_settings(self) -> str:
+        """Everything besides a post's own file that decides the parsed post: the checking code,
+        the YAML library, time zone data and Python, orgs.yml and the configuration. Part of the
+        parsed-post cache's key, and of every key that stands for a post by its `identity()`."""
+        made = self._parse_settings
+        if made is None:
+            orgs_bytes = file_bytes(os.path.join(self.content_dir, "orgs.yml"))
+            settings = (package_versions("site-builder", "pyyaml", "tzdata"), sys.version,
+                        tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
+                        digest(orgs_bytes), repr(self.config), stable_repr(reserved_ids(self.config.columns)))
+            made = self._parse_settings = digest(stable_repr(settings))
+        return made
+
     def parsed_cache(self) -> ParsedPostCache | None:
-        """The cache of parsed posts (None without a cache folder); its key covers the checking
-        code, the installed YAML library, orgs.yml and the configuration."""
+        """The cache of parsed posts (None without a cache folder); keyed by `parse_settings`."""
         if not self.cache_dir:
             return None
-        orgs_bytes = file_bytes(os.path.join(self.content_dir, "orgs.yml"))
-        settings = (package_versions("site-builder", "pyyaml"),
-                    tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
-                    digest(orgs_bytes), repr(self.config), stable_repr(reserved_ids(self.config.columns)))
-        return ParsedPostCache(self.cache_dir, stable_repr(settings))
+        return ParsedPostCache(self.cache_dir, self.parse_settings())
 
     def render_cache(self) -> RenderCache:
         """The cache of rendered bodies; its key covers the renderer's code and settings."""

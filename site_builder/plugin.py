@@ -108,6 +108,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         list_visible_templates(config.theme)
         # A build makes millions of objects that live until its end; with Python's default
         # thresholds the collector walks them again and again (a fifth of a warm rebuild).
+        # In `serve` (this plugin lives across rebuilds) the last build goes first, collected.
+        if self.build is not None:
+            self.build, self.writer, self.parts, self.extras, self.own = None, None, {}, {}, []
+            gc.collect()
         self.gc_threshold = self.gc_threshold or gc.get_threshold()
         gc.set_threshold(*GC_THRESHOLD)
         self.build = portal_build(config, self.config, self.is_serve, self.config.cache_dir or None)
@@ -116,12 +120,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     @event_priority(100)
     def on_files(self, files: Files, *, config) -> Files:
         """Priority 100: load and check the content, then swap in the generated pages."""
-        # page folders are made while the posts load; the search index starts as soon as
-        # the posts are rendered, while MkDocs goes on
+        # page folders are made once the posts are loaded (while they render); the search
+        # index starts as soon as the posts are rendered, while MkDocs goes on
         self.folders = FolderMaker(config.site_dir, config.use_directory_urls)
         self.build.run(loaded=self._make_post_folders,
                        rendered=lambda: start_outputs(self.build, config.site_dir))
-        gc.freeze()  # the loaded build lives until the end: later collections (and forked workers) leave it alone
+        gc.freeze()  # what the build made lives until its end: later collections leave it alone
         for problem in self.build.problems:
             log.warning(problem.text(), extra={"problem": problem})
         if config.strict and self.build.problems:
@@ -140,6 +144,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return files
 
     def _make_post_folders(self) -> None:
+        gc.freeze()  # the loaded posts: before the render, folder and search workers fork, so they share them
         self.loaded_urls = [post.url for post in self.build.portal.posts]
         self.folders.add(self.loaded_urls)
 
@@ -264,7 +269,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         reach_material(env, config)
         cache_templates(env, self.build.cache_dir)
         package = os.path.dirname(os.path.abspath(__file__))
-        self.inputs_settings = digest(tree_digest([package]), repr(self.build.config),
+        self.inputs_settings = digest(tree_digest([package]), repr(self.build.config), self.build.parse_settings(),
                                       file_bytes(os.path.join(self.build.content_dir, "orgs.yml")))
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
                                  self.build.cache_dir, inputs_of=self.page_inputs)
@@ -272,9 +277,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return env
 
     def on_post_build(self, *, config) -> None:
-        """Feeds, OPML, statistics exports and the search index (from the core's views,
-        while the page workers still write the portal's own pages), then those pages and
-        the sitemap over all pages."""
+        """Statistics exports and the search index (from the core's views, while the page
+        workers still write the portal's own pages), the feeds and OPML begun in on_files,
+        then those pages and the sitemap over all pages."""
         write_outputs(self.build, config.site_dir)
         counts = self.writer.finish()
         log.info("门户页面：新渲染 %d 个，从缓存复用 %d 个；文章正文：新渲染 %d 篇，从缓存复用 %d 篇",

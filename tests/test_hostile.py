@@ -62,6 +62,7 @@ BAD = {
     "tax/np/a/index.md": (0, "生成同一个网址"),
     "tax/np/case.md": (0, "生成同一个网址"),
     "tax/np/evil.html": (0, "文件类型“.html”不允许发布"),
+    "tax/np/rss.xml": (0, "与网站自动生成的订阅源"),  # would be copied over the unit's feed
     "tax/np/a#b.md": (0, "不允许的字符"),
     "tax/np/link.md": (0, "符号链接"),
     "tax/zz/post.md": (0, "单位文件夹“zz”不在 orgs.yml"),
@@ -132,6 +133,7 @@ def write_fixtures(tree: PortalTree, outside: Path) -> None:
     tree.post("tax/np/a/index.md", "A目录", DAY)
     tree.post("tax/np/case.md", "小写", DAY)
     tree.write("tax/np/evil.html", "<script>alert('html-file')</script>")
+    tree.write("tax/np/rss.xml", "<rss><channel><title>假的订阅源</title></channel></rss>")
     tree.post("tax/np/a#b.md", "井号", DAY)
     os.symlink("/etc/passwd", tree.content / "tax/np/link.md")
     tree.post("tax/zz/post.md", "未知单位", DAY)

@@ -146,6 +146,20 @@ def test_unchanged_rebuild_renders_nothing(tmp_path, caplog):
     assert numbers["pages rendered"] == 0 and numbers["posts rendered"] == 0
 
 
+def test_a_new_yaml_library_re_parses_and_redraws_every_post_page(tmp_path, caplog, monkeypatch):
+    """Pages, listings and feeds stand for a post by its path and file digest; what else decides
+    the parsed post (here the YAML library's version) is part of their keys too."""
+    real = engine.package_versions
+
+    def upgraded(*names):
+        return real(*names).replace("pyyaml=", "pyyaml=99.")
+
+    warm, cold, numbers = warm_and_cold(tmp_path, lambda tree: monkeypatch.setattr(engine, "package_versions", upgraded),
+                                        caplog)
+    assert differences(warm, cold) == []
+    assert numbers["pages rendered"] >= 8  # every post page (8 posts), and the plain listings
+
+
 def test_worker_processes_write_the_same_site(tmp_path, caplog, monkeypatch):
     """With the process pools forced on, warm and cold builds still agree with in-process ones."""
     tree = make_tree(tmp_path / "portal")

@@ -1,13 +1,23 @@
 """The theme environment: MkDocs finds the same static theme files without walking hidden folders."""
 
+import gc
 import os
 
 import jinja2
+import pytest
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
 from site_builder.sitebuild import DEFAULT_CONFIG
 from site_builder.theme_env import VisibleTemplatesLoader, list_visible_templates
+
+
+@pytest.fixture(autouse=True)
+def collector_settings():
+    """The plugin's on_config raises the collector's thresholds for a build: put them back."""
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
 
 
 def theme_files(env, config) -> list[str]:

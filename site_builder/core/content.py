@@ -20,6 +20,7 @@ ORGS_FILE = "orgs.yml"
 PAGE_KEYS = ("title", "description", "hide")  # front matter of ordinary pages (see plugin._plain_meta)
 # Characters a published file name must not hold: they break URLs, HTML attributes or
 # Windows checkouts.
+GENERATED_NAME = re.compile(r"(^|/)([^/]*-)?(rss|atom)\.xml$|(^|/)feeds\.opml$")  # the portal writes feeds there
 UNSAFE_NAME = re.compile(r'[<>:"\'`|?*#%\\\x00-\x1f\x7f]|^\s|\s$|/\s|\s/')
 
 
@@ -64,25 +65,33 @@ def _scan_folder(folder: str, prefix: str, found: list[str], problems: list[Prob
         return
     folders = []
     for entry in entries:
-        if entry.is_symlink():
+        if _is_link(entry):
             if not _is_folder(entry):
                 problems.append(Problem(prefix + entry.name, 0, "不支持符号链接（可能指向内容目录之外）", "把真实文件放进来，删除链接"))
                 refused.add(prefix + entry.name)
-        elif entry.is_dir(follow_symlinks=False):
+        elif _is_folder(entry, follow_symlinks=False):
             folders.append(entry)
         else:
             found.append(prefix + entry.name)
     for entry in entries:
-        if entry.is_symlink() and _is_folder(entry):
+        if _is_link(entry) and _is_folder(entry):
             problems.append(Problem(prefix + entry.name, 0, "不支持符号链接文件夹", "把真实文件夹放进来，删除链接"))
             refused.update(_files_below(entry.path, prefix + entry.name))
     for entry in folders:
         _scan_folder(entry.path, f"{prefix}{entry.name}/", found, problems, refused)
 
 
-def _is_folder(entry: os.DirEntry) -> bool:
+def _is_folder(entry: os.DirEntry, follow_symlinks: bool = True) -> bool:
+    """Whether the entry is a folder; False when it vanished since the listing (as os.walk)."""
     try:
-        return entry.is_dir()
+        return entry.is_dir(follow_symlinks=follow_symlinks)
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
     except OSError:
         return False
 
@@ -161,6 +170,9 @@ def _refuse(portal: Portal, source: str, config: PortalConfig) -> bool:
     if match:
         portal.problems.append(Problem(source, 0, f"文件名或文件夹名含有不允许的字符“{match.group().strip() or '空格'}”",
                                        "文件名只用中文、字母、数字、- 和 _，不要用 < > : \" ' | ? * # % 等符号，也不要以空格开头或结尾"))
+    elif GENERATED_NAME.search(source.lower()):
+        portal.problems.append(Problem(source, 0, "文件名与网站自动生成的订阅源（RSS/Atom/OPML）重名",
+                                       "给文件换一个名字，例如在文件名前加上单位或日期"))
     elif not source.endswith(".md") and _extension(source) not in config.attachment_types:
         portal.problems.append(Problem(source, 0, f"文件类型“.{_extension(source)}”不允许发布",
                                        f"删除该文件，或换成允许的类型：{'、'.join(config.attachment_types)}"))

@@ -69,7 +69,8 @@ class Post:
     def identity(self) -> str:
         """Short text that changes whenever a field of the post does, for cache keys: its path,
         the digest of its source file and its summary (the one field set after parsing). It
-        stands for the whole post only beside orgs.yml, the configuration and the checking code,
+        stands for the whole post only beside what else decides parsing (orgs.yml, the
+        configuration, the checking code, the YAML library: `PortalBuild.parse_settings`),
         which every key that uses it also covers. A post made without a source digest gives
         its full repr."""
         return f"{self.source}\0{self.digest}\0{self.summary}" if self.digest else repr(self)

@@ -40,9 +40,11 @@ class PostIndexing:
     go to worker processes (forked now, so they hold the build) when there are many posts to
     index; the rest, and shards linked from the cache, are done by a background thread.
 
-    The build forks while its background threads run (this one, the page-folder thread; the
-    page writer forks later): those threads take no lock a forked worker needs (no logging,
-    no imports), and the workers touch nothing of theirs."""
+    The build forks while its background threads run (this one; the folder maker, the feeds
+    writer and the page writer fork later): those threads take no lock a forked worker needs
+    (no logging, no imports, no writing to stdout or stderr), and the workers touch nothing of
+    theirs. The `portal` command's terminal spinner does write to stderr from a thread, so
+    forked children get stream objects of their own (`cli._build_status`)."""
 
     def __init__(self, build, site_dir: str):
         self.build, self.site_dir = build, site_dir
