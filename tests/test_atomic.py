@@ -88,6 +88,30 @@ def test_failed_strict_build_leaves_the_old_site_intact(tmp_path):
     assert not Path(str(site) + ".portal-tmp").exists()
 
 
+def test_an_error_in_the_forked_feed_writer_fails_the_build(tmp_path, monkeypatch):
+    """Feeds are written by a forked process while MkDocs renders pages: its error still
+    stops the build, the old site stays, and the collector's settings are put back."""
+    import gc
+
+    from site_builder import feeds
+
+    tree = PortalTree(tmp_path)
+    many_posts(tree, 6)
+    ok, site = build(tree)
+    assert ok
+    before, threshold = snapshot(site), gc.get_threshold()
+
+    def broken(self, feed):
+        raise RuntimeError("订阅源写不出来")
+
+    monkeypatch.setattr(feeds.FeedWriter, "documents", broken)
+    tree.post("tax/np/new.md", "新文章", "2026-03-02")
+    with pytest.raises(RuntimeError, match="订阅源写不出来"):
+        build(tree)
+    assert snapshot(site) == before
+    assert gc.get_threshold() == threshold and gc.get_freeze_count() == 0
+
+
 def test_failed_strict_cli_build_exits_nonzero_and_keeps_the_site(old_site, tmp_path):
     tree = PortalTree(tmp_path)
     many_posts(tree, 4)

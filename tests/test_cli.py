@@ -389,3 +389,15 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path):
         process.terminate()
         _, err = process.communicate(timeout=30)
     assert "预览地址：http://127.0.0.1:" in err.decode("utf-8")
+
+
+def test_the_console_script_keeps_exit_codes_and_output(tmp_path):
+    """`run()` leaves without tearing the interpreter down: codes and printed text still arrive."""
+    command = [sys.executable, "-m", "site_builder"]
+    usage = subprocess.run([*command, "nosuch"], capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2 and "invalid choice" in usage.stderr
+    helped = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0 and "portal" in helped.stdout
+    checked = subprocess.run([*command, "check", "--content", str(tmp_path / "missing")], capture_output=True,
+                             text=True, timeout=120)
+    assert checked.returncode != 0 and checked.stderr.strip()
