@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from . import navigation
+from .sitebuild import empty_aside
 from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, PortalConfig, ScoreWeights
 from .core.render import sanitize, strip_controls
 from .cache import digest, file_bytes, tree_digest
@@ -98,6 +99,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def on_startup(self, *, command, dirty) -> None:
         """Remember whether this is `serve` (drafts are shown in previews)."""
         self.is_serve = command == "serve"
+
+    def on_pre_build(self, *, config) -> None:
+        """In `serve`, empty the last build's folder at once (MkDocs would next delete it file
+        by file before every rebuild)."""
+        if self.is_serve:
+            empty_aside(config.site_dir)
 
     @event_priority(100)
     def on_config(self, config):

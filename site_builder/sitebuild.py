@@ -107,6 +107,45 @@ def _discard(old: str) -> None:
         shutil.rmtree(aside if os.path.exists(aside) else old, ignore_errors=True)
 
 
+def _forget_dead_sessions(folders: str) -> None:
+    """Delete what `serve` sessions killed without cleaning up left in `<cache>/serve/<pid>/`."""
+    try:
+        names = os.listdir(folders)
+    except OSError:
+        return
+    for name in names:
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            os.kill(int(name), 0)
+            continue  # that session still runs
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue  # another user's process: leave it
+        shutil.rmtree(os.path.join(folders, name), ignore_errors=True)
+
+
+def empty_aside(site_dir: str) -> None:
+    """Empty a site folder at once: its entries are renamed into `<site>.portal-old` and
+    deleted by a detached process (see `_discard`). MkDocs' own emptying before each `serve`
+    rebuild deletes file by file (0.4 s at 2,000 posts)."""
+    try:
+        entries = os.listdir(site_dir)
+    except OSError:
+        return
+    if not entries:
+        return
+    old = site_dir.rstrip(os.sep) + ".portal-old"
+    try:
+        os.makedirs(old, exist_ok=True)
+        for name in entries:
+            os.replace(os.path.join(site_dir, name), os.path.join(old, name))
+    except OSError:
+        pass  # what is left, MkDocs deletes
+    _discard(old)
+
+
 def _repair(target: str) -> None:
     """A build killed between the two renames of a swap left only `<site>.portal-old`: put it back."""
     old = target.rstrip(os.sep) + ".portal-old"
@@ -115,7 +154,26 @@ def _repair(target: str) -> None:
 
 
 def serve(content: str, address: str = "127.0.0.1:8000", path: str | None = None) -> None:
-    """Live preview with drafts shown; rebuilds on every save."""
+    """Live preview with drafts shown; rebuilds on every save.
+
+    MkDocs serves from a temporary folder it makes with `tempfile`; it is made inside the
+    cache folder, so that unchanged pages, feeds and search files are hard-linked from the
+    cache there too (a /tmp on another file system, e.g. tmpfs, would have them copied)."""
+    import tempfile
+
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    mkdocs_serve(config_file=config_file(path), livereload=True, docs_dir=os.path.abspath(content), dev_addr=address)
+    cache_dir = mkdocs_config(content, path=path).plugins["portal"].config.cache_dir
+    previous = tempfile.tempdir
+    if cache_dir:
+        folders = os.path.join(os.path.abspath(cache_dir), "serve")
+        _forget_dead_sessions(folders)
+        try:
+            os.makedirs(os.path.join(folders, str(os.getpid())), exist_ok=True)
+            tempfile.tempdir = os.path.join(folders, str(os.getpid()))
+        except OSError:
+            pass
+    try:
+        mkdocs_serve(config_file=config_file(path), livereload=True, docs_dir=os.path.abspath(content), dev_addr=address)
+    finally:
+        tempfile.tempdir = previous

@@ -183,3 +183,21 @@ def test_output_does_not_depend_on_the_folder_or_the_order_of_files(tmp_path):
     ok_b, b = build(second_tree, cache_dir=tmp_path / "cache-two")
     assert ok_a and ok_b
     assert differences(a, b, skip="pagefind") == []
+
+
+def test_a_served_folder_is_emptied_at_once_and_its_old_content_deleted_later(tmp_path):
+    from site_builder.sitebuild import empty_aside
+
+    site = tmp_path / "mkdocs_x"
+    (site / "tax" / "np").mkdir(parents=True)
+    (site / "tax" / "np" / "index.html").write_text("旧页面", encoding="utf-8")
+    (site / "index.html").write_text("首页", encoding="utf-8")
+    empty_aside(str(site))
+    assert site.is_dir() and list(site.iterdir()) == []
+    for _ in range(100):  # the detached process deletes what was set aside
+        if not list(tmp_path.glob("mkdocs_x.portal-old*")):
+            break
+        time.sleep(0.1)
+    assert list(tmp_path.iterdir()) == [site]
+    empty_aside(str(site))  # an empty folder: nothing to do
+    assert list(tmp_path.iterdir()) == [site]

@@ -380,9 +380,14 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path):
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                                cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dead = tmp_path / ".cache" / "portal" / "serve" / "999999999"  # left by a killed session
+    dead.mkdir(parents=True)
     try:
         page = _fetch(f"http://127.0.0.1:{port}/tax/np/2026/secret-draft/", "未完成的草稿")
         assert "livereload" in page
+        # served from inside the cache folder (same file system: pages are linked, not copied)
+        served = list((tmp_path / ".cache" / "portal" / "serve" / str(process.pid)).glob("mkdocs_*/index.html"))
+        assert len(served) == 1 and not dead.exists()
         tree.post("tax/np/2026/secret-draft.md", "修改后的草稿标题", "2026-03-02", draft="true")
         _fetch(f"http://127.0.0.1:{port}/tax/np/2026/secret-draft/", "修改后的草稿标题")
     finally:
