@@ -19,7 +19,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from . import navigation
-from .sitebuild import empty_aside
 from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, PortalConfig, ScoreWeights
 from .core.render import sanitize, strip_controls
 from .cache import digest, file_bytes, tree_digest
@@ -29,6 +28,7 @@ from .pages.links import href
 from .pages.listing import plain_view_inputs, render_view
 from .pages.post import post_footer, post_header
 from .page_writer import FolderMaker, PageParts, PageWriter, PortalPageFile, write_sitemap
+from .sitebuild import empty_aside
 from .theme_env import cache_templates, list_visible_templates, reach_material
 
 log = logging.getLogger("mkdocs.plugins.portal")
