@@ -399,12 +399,10 @@ class FeedCache:
     def __init__(self, build, code_files: list[str]):
         self.build = build
         self.store = EntryStore(build.cache_dir, "feeds", ".xml")
-        orgs = os.path.join(build.content_dir, "orgs.yml")
-        self.settings = digest(
-            FORMAT, package_versions("site-builder", "feedgen", "lxml"),
-            tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
-            *(file_bytes(path) for path in code_files), file_bytes(orgs),
-            repr(build.config), build.parse_settings())  # the posts appear by their identity
+        # parse_settings: orgs.yml, the configuration, the core's code and what else decides a
+        # parsed post (the posts appear in the key by their identity)
+        self.settings = digest(FORMAT, package_versions("site-builder", "feedgen", "lxml"),
+                               *(file_bytes(path) for path in code_files), build.parse_settings())
         self.now = build.now.isoformat()
         self._posts: dict[str, str] = {}
         self.keep: set[str] = set()

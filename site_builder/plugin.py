@@ -21,7 +21,7 @@ from mkdocs.structure.toc import get_toc
 from . import navigation
 from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, PortalConfig, ScoreWeights
 from .core.render import sanitize, strip_controls
-from .cache import digest, file_bytes, tree_digest
+from .cache import digest, tree_digest
 from .engine import MarkdownSettings, PortalBuild
 from .outputs import begin_outputs, extra_pages, start_outputs, stop_outputs, write_outputs
 from .pages.links import href
@@ -37,6 +37,7 @@ PAGE_META_KEYS = {"title", "description", "hide"}
 
 
 GC_THRESHOLD = (50_000, 20, 100)  # young collections every 50,000 new objects instead of 700
+
 
 class PortalPluginConfig(Config):
     """Options under `plugins: - portal:` in mkdocs.yml."""
@@ -276,8 +277,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         reach_material(env, config)
         cache_templates(env, self.build.cache_dir)
         package = os.path.dirname(os.path.abspath(__file__))
-        self.inputs_settings = digest(tree_digest([package]), repr(self.build.config), self.build.parse_settings(),
-                                      file_bytes(os.path.join(self.build.content_dir, "orgs.yml")))
+        self.inputs_settings = digest(tree_digest([package]), self.build.parse_settings())  # with orgs.yml and config
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
                                  self.build.cache_dir, inputs_of=self.page_inputs)
         self.writer.start(self.own)

@@ -147,17 +147,24 @@ def test_unchanged_rebuild_renders_nothing(tmp_path, caplog):
 
 
 def test_a_new_yaml_library_re_parses_and_redraws_every_post_page(tmp_path, caplog, monkeypatch):
-    """Pages, listings and feeds stand for a post by its path and file digest; what else decides
-    the parsed post (here the YAML library's version) is part of their keys too."""
-    real = engine.package_versions
+    """Pages, listings, feeds and search shards stand for a post by its path and file digest;
+    what else decides the parsed post (here the YAML library's version) is part of their keys too."""
+    from site_builder import search
+
+    real, shards = engine.package_versions, []
 
     def upgraded(*names):
         return real(*names).replace("pyyaml=", "pyyaml=99.")
 
-    warm, cold, numbers = warm_and_cold(tmp_path, lambda tree: monkeypatch.setattr(engine, "package_versions", upgraded),
-                                        caplog)
+    def upgrade(tree):
+        monkeypatch.setattr(engine, "package_versions", upgraded)
+        write = search.write_post_shard
+        monkeypatch.setattr(search, "write_post_shard", lambda *args: shards.append(write(*args)) or shards[-1])
+
+    warm, cold, numbers = warm_and_cold(tmp_path, upgrade, caplog)
     assert differences(warm, cold) == []
     assert numbers["pages rendered"] >= 8  # every post page (8 posts), and the plain listings
+    assert shards and "linked" not in shards[:2]  # the warm build's shards (tax, radio): none reused as they were
 
 
 def test_worker_processes_write_the_same_site(tmp_path, caplog, monkeypatch):

@@ -111,13 +111,14 @@ def pages_records(build, site_dir: str) -> list:
 
 
 def search_settings(build) -> str:
-    """What every shard's bytes depend on besides its records: the Pagefind version, orgs.yml,
-    the configuration and the code that makes records and index files."""
+    """What every shard's bytes depend on besides its records: the Pagefind version, what
+    decides a parsed post (`PortalBuild.parse_settings`: orgs.yml, the configuration, the
+    checking code, the YAML library …; a post stands in a shard's key by its file digest) and
+    the code that makes records and index files."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return digest(CACHE_FORMAT, pagefind_version(), repr(build.config),
-                  file_bytes(os.path.join(build.content_dir, "orgs.yml")),
+    return digest(CACHE_FORMAT, pagefind_version(), build.parse_settings(),
                   file_bytes(os.path.join(package, "config.py")),
-                  tree_digest([os.path.join(package, "core"), os.path.dirname(os.path.abspath(__file__))]))
+                  tree_digest([os.path.dirname(os.path.abspath(__file__))]))
 
 
 def records_key(settings: str, name: str, records: list) -> str:
