@@ -20,6 +20,7 @@ from .core.clock import reference_time
 from .core.content import Portal, load_portal
 from .core.posts import Post, load_post
 from .core.problems import Problem
+from .core.registers.registry import Registers, load_registers, register_feeds
 from .core.render import LinkContext, MarkdownRenderer, Rendered, check_anchors
 from .core.urls import page_url, reserved_ids
 from .core.views import Site, View, build_site
@@ -52,6 +53,7 @@ class PortalBuild:
         self.site: Site | None = None
         self.views: dict[str, View] = {}  # src_uri → view
         self.posts_by_source: dict[str, Post] = {}
+        self.registers = Registers()  # 联创台账: pairings, groups, projects (core.registers)
         self._derived: dict[str, object] = {}
         self._derived_from: list | None = None  # the post list `_derived` was computed from
         self._parse_settings: str | None = None
@@ -82,6 +84,14 @@ class PortalBuild:
             self.posts_by_source = self.portal.post_by_source()
             if rendered is not None:
                 rendered()  # again: what it began included a dropped post
+        self.load_registers()
+
+    def load_registers(self) -> None:
+        """Read the 联创 registers against the published posts; add their problems and feeds."""
+        self.registers, problems = load_registers(self.content_dir, self.portal.orgs, self.portal.posts, self.now)
+        self.portal.problems.extend(problems)
+        self.registers.feeds = register_feeds(self.portal.orgs, self.site, self.registers, self.config)
+        self.site.feeds.extend(self.registers.feeds)
 
     def link_context(self) -> LinkContext:
         sources = {p.source for p in self.portal.posts} | set(self.portal.pages)

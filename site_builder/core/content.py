@@ -17,6 +17,9 @@ from .urls import page_url
 from .yamltext import LinedDict, YamlError, load_yaml
 
 ORGS_FILE = "orgs.yml"
+# Register files of the contract: read by the builder, never published as files.
+DATA_FILES = frozenset({ORGS_FILE, "pairings.yml", "groups.yml", "calendar.yml", "honours.yml"})
+DATA_FOLDERS = re.compile(r"^(?:assessments|bulletins)/[^/]+\.yml$")
 PAGE_KEYS = ("title", "description", "hide")  # front matter of ordinary pages (see plugin._plain_meta)
 # Characters a published file name must not hold: they break URLs, HTML attributes or
 # Windows checkouts.
@@ -146,8 +149,14 @@ def _load_registry(content_dir, sources, reserved, read) -> tuple[Orgs, list[Pro
     return load_orgs(text, ORGS_FILE, reserved)
 
 
+def is_data_file(source: str) -> bool:
+    """Whether `source` is one of the contract's register files (orgs.yml, pairings.yml …)."""
+    return source in DATA_FILES or DATA_FOLDERS.match(source) is not None
+
+
 def _load_source(portal: Portal, source: str, read, config: PortalConfig, now: datetime, parse=load_post) -> None:
-    if source == ORGS_FILE:
+    if is_data_file(source):
+        portal.skipped.add(source)
         return
     if _refuse(portal, source, config):
         return

@@ -13,8 +13,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 # Names appear in titles, navigation and feeds: plain text on one line.
 NAME_UNSAFE = re.compile(r"[<>&\"`\x00-\x1f\x7f]")
 SYSTEM_KEYS = {"id", "name", "kind", "units"}
-UNIT_KEYS = {"id", "name", "level", "parent", "reviewers"}
+UNIT_KEYS = {"id", "name", "level", "parent", "reviewers", "area", "contact", "duty"}  # last three: registers
 KINDS = {"vertical": "条管", "local": "块管"}
+TOP_KEYS = ("systems", "areas")
 
 
 @dataclass
@@ -29,6 +30,9 @@ class Unit:
     reviewers: tuple[str, ...] = ()
     line: int = 0
     children: list[str] = field(default_factory=list)
+    area: str | None = None  # 属地 id (orgs.yml `areas`)
+    contact: str | None = None
+    duty: object | None = None  # registers.areas.Duty: 第一责任人, 分管领导, 信息员
 
     @property
     def key(self) -> str:
@@ -64,6 +68,7 @@ class Orgs:
     """All systems; look-ups by `system/unit` key."""
 
     systems: dict[str, System] = field(default_factory=dict)
+    areas: dict = field(default_factory=dict)  # id → registers.areas.Area (属地)
 
     def unit(self, key: str) -> Unit | None:
         """The unit named `system/unit`, or None."""
@@ -112,9 +117,10 @@ def load_orgs(text: str, path: str = "orgs.yml", reserved: frozenset[str] = froz
     if not isinstance(data, LinedDict) or not isinstance(data.get("systems"), list):
         return Orgs(), [Problem(path, 1, "缺少 systems 列表", "文件应以 `systems:` 开头，下面逐个列出系统")]
     for key in data:
-        if key != "systems":
-            problems.append(Problem(path, data.line_of(key), f"未知的键“{key}”", "顶层只允许 systems"))
+        if key not in TOP_KEYS:
+            problems.append(Problem(path, data.line_of(key), f"未知的键“{key}”", f"顶层只允许 {'、'.join(TOP_KEYS)}"))
     orgs = Orgs()
+    orgs.areas = read_areas(data.get("areas"), path, problems)
     for entry in data["systems"]:
         system = _read_system(entry, path, reserved, orgs, problems)
         if system:
@@ -153,6 +159,7 @@ def _read_system(entry, path, reserved, orgs, problems) -> System | None:
         unit = _read_unit(unit_entry, system, path, problems)
         if unit:
             system.units[unit.id] = unit
+            read_unit_registers(unit_entry, unit, orgs.areas, path, problems)
     return system
 
 
@@ -255,3 +262,6 @@ def _text(entry: LinedDict, key: str, path: str, problems: list[Problem]) -> str
                                 f"{key} 只写中文名称，不含 < > & \" 等符号、换行或控制字符"))
         return None
     return str(value).strip()
+
+
+from .registers.areas import read_areas, read_unit_registers  # noqa: E402  (registers import this module)

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 from ..config import LEVEL_ORDER, PortalConfig
 from .orgs import Orgs, Unit
 from .problems import Problem
+from .registers.projects import PROJECT_KEYS, PROJECT_NAME, PROJECT_TYPE, check_project_keys
 from .sourcefile import decode, split_front_matter
 from .urls import page_url
 from .yamltext import LinedDict, YamlError, load_yaml
 
 POST_KEYS = ("title", "date", "type", "category", "tags", "author", "summary",
-             "featured_by", "draft", "question", "asked_by", "answered")
+             "featured_by", "draft", "question", "asked_by", "answered") + PROJECT_KEYS
 QA_KEYS = ("question", "asked_by", "answered")
 # Keys people try in order to choose a URL or a unit; the path decides both.
 PATH_KEYS = {"slug", "url", "permalink", "path", "save_as", "output", "unit", "system", "template"}
@@ -50,6 +51,8 @@ class Post:
     question: str | None = None
     asked_by: str | None = None
     answered: datetime | None = None
+    project: str | None = None  # the 联创项目 this post reports progress on (its id)
+    plan: object | None = None  # registers.projects.Plan of a `type: project` post
     extra: dict = field(default_factory=dict)
 
     @property
@@ -130,6 +133,7 @@ def _parse(source, text, unit, orgs, data, config, now) -> PostResult:
     if not isinstance(meta, LinedDict):
         return PostResult(None, [Problem(source, 2, "头部信息必须是“键: 值”的形式", "参照投稿指南的示例改写")])
     checker = _Checker(source, meta, unit, orgs, config, now)
+    checker.lines = text.split("\n")  # list items have no line of their own (see registers.common.item_line)
     post = checker.build(parts.body, parts.body_line, hashlib.sha1(data).hexdigest())
     return PostResult(post if not checker.problems else None, checker.problems)
 
@@ -160,6 +164,7 @@ class _Checker:
             draft=self.draft(),
         )
         self.qa(post, body)
+        check_project_keys(self, post)
         return post
 
     def unknown_keys(self) -> None:
@@ -211,8 +216,11 @@ class _Checker:
         if value is None:
             self.fail("type", "缺少 type（栏目）", f"加一行 type: 栏目，可选：{_choices(self.config.columns)}")
             return None
+        if value == PROJECT_TYPE:
+            return value
         if not isinstance(value, str) or value not in self.config.columns:
-            self.fail("type", f"栏目“{value}”不存在", f"type 可选：{_choices(self.config.columns)}")
+            choices = f"{_choices(self.config.columns)}，或 {PROJECT_TYPE}（{PROJECT_NAME}）"
+            self.fail("type", f"栏目“{value}”不存在", f"type 可选：{choices}")
             return None
         return value
 
