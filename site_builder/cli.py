@@ -246,7 +246,8 @@ def cmd_build(args) -> int:
 
     started = time.monotonic()
     with _build_status(), problem_log(args.content, logging.WARNING) as log:
-        ok = build_site(args.content, args.site, args.strict, args.cache_dir, args.config)
+        ok = build_site(args.content, args.site, args.strict, args.cache_dir, args.config,
+                        cache=not args.no_cache, jobs=args.jobs)
     if not ok:
         print("构建失败，原有网站保持不变。", file=sys.stderr)
         return 1
@@ -308,6 +309,17 @@ def cmd_codeowners(args) -> int:
     return codeowners_command(args)
 
 
+def _jobs(text: str) -> int:
+    """`--jobs N`: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效的进程数：请写 1 或更大的整数，例如 --jobs 2")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="portal", description="三级联创网络互动平台：检查、构建、预览、投稿")
     root.add_argument("--config", default=None, help="mkdocs.yml 路径（默认当前目录的 mkdocs.yml）")
@@ -326,6 +338,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--site", default="site")
     build.add_argument("--strict", action="store_true", help="有任何问题即失败，保留原网站")
     build.add_argument("--cache-dir", default=None)
+    build.add_argument("--no-cache", dest="no_cache", action="store_true", help="不读也不写任何缓存（网站内容相同）")
+    build.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                       help="每组并行任务最多 N 个工作进程；1 表示不启动任何进程（网站内容相同）")
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="本地预览（显示草稿，保存即刷新）")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
@@ -25,8 +24,7 @@ from .core.render import LinkContext, MarkdownRenderer, Rendered, check_anchors
 from .core.urls import page_url, reserved_ids
 from .core.views import Site, View, build_site
 from .pages.listing import PageContext
-
-POOL_THRESHOLD = 200  # below this many posts a process pool costs more than it saves
+from .workers import BuildMode
 
 
 @dataclass
@@ -43,9 +41,9 @@ class PortalBuild:
     """Everything one build knows: posts, their HTML, the views, the problems."""
 
     def __init__(self, content_dir: str, config: PortalConfig, markdown: MarkdownSettings,
-                 cache_dir: str | None = None):
+                 cache_dir: str | None = None, jobs: int | None = None):
         self.content_dir, self.config, self.markdown = content_dir, config, markdown
-        self.cache_dir = cache_dir  # None: no cache (the search package reads it too)
+        self.mode = BuildMode(cache_dir or None, jobs)  # the one switch: every cache and pool asks it
         self.cache_stats: dict[str, int] = {}
         self.now = reference_time(config.timezone)
         self.portal: Portal | None = None
@@ -57,6 +55,11 @@ class PortalBuild:
         self._derived: dict[str, object] = {}
         self._derived_from: list | None = None  # the post list `_derived` was computed from
         self._parse_settings: str | None = None
+
+    @property
+    def cache_dir(self) -> str | None:
+        """The cache folder (None: no cache is read or written)."""
+        return self.mode.cache_dir
 
     @property
     def problems(self) -> list[Problem]:
@@ -152,7 +155,8 @@ class PortalBuild:
         keys = [cache.key(*job) for job in jobs]
         results = [cache.get(key, context) for key in keys]
         misses = [i for i, result in enumerate(results) if result is None]
-        fresh = render_all([jobs[i] for i in misses], context, self.markdown, record=cache.store.enabled)
+        fresh = render_all([jobs[i] for i in misses], context, self.markdown, record=cache.store.enabled,
+                           mode=self.mode)
         for index, (result, lookups) in zip(misses, fresh):
             results[index] = result
             if lookups is not None:
@@ -226,19 +230,18 @@ def _render_chunk(jobs: list[tuple]) -> list[tuple[Rendered, tuple | None]]:
 
 
 def render_all(jobs: list[tuple], context: LinkContext, markdown: MarkdownSettings,
-               record: bool = False) -> list[tuple[Rendered, tuple | None]]:
+               record: bool = False, mode: BuildMode = BuildMode()) -> list[tuple[Rendered, tuple | None]]:
     """Render (source, body, body_line, summary) jobs, in order (in a process pool when
-    there are many); with `record`, each result comes with the link lookups it made."""
+    there are many and `mode` allows one; the work is spawn-safe); with `record`, each
+    result comes with the link lookups it made."""
     if not jobs:
         return []
-    workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) < POOL_THRESHOLD or workers < 2:
+    pool = mode.pool("render", len(jobs), spawn_safe=True, initializer=_init_worker,
+                     initargs=(markdown, context, record))
+    if pool is None:
         _init_worker(markdown, context, record)
         return _render_chunk(jobs)
-    size = max(20, len(jobs) // (workers * 8))
+    size = max(20, len(jobs) // (pool._max_workers * 8))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    import multiprocessing
-
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_init_worker, initargs=(markdown, context, record)) as pool:
+    with pool:
         return [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]

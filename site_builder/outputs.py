@@ -14,8 +14,6 @@ All of these run in the build's main thread (a module may fork)."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from .engine import PortalBuild
@@ -47,13 +45,14 @@ class BackgroundOutputs:
         self.future: Future | None = None
         if not modules:
             return
-        if (os.cpu_count() or 1) < 2:
+        global _ACTIVE
+        _ACTIVE = build  # the worker, forked at submit, finds the build here
+        self.pool = build.mode.pool("background", len(modules), most=1)
+        if self.pool is None:  # one core, `--jobs 1`, or no safe fork: written here, now
+            _ACTIVE = None
             for module in modules:
                 module.write(build, site_dir)
             return
-        global _ACTIVE
-        _ACTIVE = build  # the worker, forked at submit, finds the build here
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
         self.future = self.pool.submit(_write_modules, [m.__name__ for m in modules], site_dir)
 
     def join(self) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import gzip
 import io
 import logging
-import multiprocessing
 import os
 import posixpath
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,9 +30,9 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .cache import PageCache, digest, package_versions, stable_repr, tree_digest
+from .workers import BuildMode
 
 log = logging.getLogger("mkdocs.plugins.portal")
-POOL_THRESHOLD = 150  # below this many pages a process pool costs more than it saves
 CHUNK = 64
 DRAW_NAV_ONCE = True  # ChromeMemo on (tests turn it off to compare with Material's own drawing)
 
@@ -165,8 +164,9 @@ class FolderMaker:
     and runs no exit handler of the parent's (a lock another thread held at the fork would
     never be released in it). Page writing still makes any folder that is missing."""
 
-    def __init__(self, site_dir: str, directory_urls: bool = True):
+    def __init__(self, site_dir: str, directory_urls: bool = True, mode: BuildMode = BuildMode()):
         self.site_dir, self.directory_urls = site_dir, directory_urls  # without them, no folder per page
+        self.mode = mode
         self.children: list[int] = []
 
     def add(self, urls: list[str]) -> None:
@@ -174,9 +174,8 @@ class FolderMaker:
         folders = sorted(url for url in urls if url.endswith("/")) if self.directory_urls else []
         if not folders:
             return
-        try:
-            child = os.fork()
-        except OSError:  # no fork here: the page workers make the folders they need
+        child = self.mode.fork_child("folders", len(folders))
+        if child is None:  # no fork here: the page writing makes the folders it needs
             return
         if child == 0:
             try:
@@ -220,20 +219,20 @@ def make_folders(site_dir: str, urls: list[str]) -> None:
 class PageWriter:
     """Renders a list of pages, in a pool when there are many; `finish()` waits for it."""
 
-    def __init__(self, parts_of, config, nav, env, doc_files, cache_dir: str | None, inputs_of=lambda uri: None):
+    def __init__(self, parts_of, config, nav, env, doc_files, mode: BuildMode, inputs_of=lambda uri: None):
         self.parts_of, self.config, self.nav, self.env = parts_of, config, nav, env
         self.inputs_of = inputs_of  # uri → text deciding the page's parts, or None (see write_pages)
         self.doc_files = doc_files
         self.memo = ChromeMemo(nav, config) if DRAW_NAV_ONCE else None
-        self.cache = PageCache(cache_dir, page_settings(config, nav))
+        self.mode = mode
+        self.cache = PageCache(mode.cache_dir, page_settings(config, nav))
         self.futures: list[Future] = []
         self.pool: ProcessPoolExecutor | None = None
         self.counts = {"pages rendered": 0, "pages from cache": 0}
 
     def start(self, files: list[File]) -> None:
         """Begin writing `files` (PortalPageFile objects); runs alongside MkDocs' own pages."""
-        workers = min(os.cpu_count() or 1, 4)
-        if len(files) < POOL_THRESHOLD or workers < 2:
+        if not self.mode.pool_size("pages", len(files)):
             self._add(write_pages(self, files))
             return
         global _WRITER
@@ -241,7 +240,7 @@ class PageWriter:
         self._add(write_pages(self, files[:1]))  # compiles the templates once, before the fork
         files = files[1:]
         self.files_by_uri = {f.src_uri: f for f in files}
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        self.pool = self.mode.pool("pages", len(files) + 1)  # forked: the workers hold this writer
         chunks = [[f.src_uri for f in files[i:i + CHUNK]] for i in range(0, len(files), CHUNK)]
         self.futures = [self.pool.submit(_write_chunk, chunk) for chunk in chunks]
 

@@ -54,6 +54,8 @@ class PortalPluginConfig(Config):
     attachment_types = c.Type(list, default=[])
     score = c.Type(dict, default={})
     cache_dir = c.Type(str, default=".cache/portal")
+    cache = c.Type(bool, default=True)  # false: no cache is read or written (`portal build --no-cache`)
+    jobs = c.Optional(c.Type(int))  # at most this many worker processes per pool; 1: none (`--jobs N`)
 
 
 def portal_config(options: PortalPluginConfig, site_url: str, site_name: str, drafts: bool) -> PortalConfig:
@@ -76,10 +78,11 @@ def portal_config(options: PortalPluginConfig, site_url: str, site_name: str, dr
 
 
 def portal_build(config, options: PortalPluginConfig, drafts: bool, cache_dir: str | None) -> PortalBuild:
-    """The engine for one build of the site that `config` (a loaded mkdocs.yml) describes."""
+    """The engine for one build of the site that `config` (a loaded mkdocs.yml) describes;
+    `options.cache` and `options.jobs` are the one switch of caches and workers (workers.py)."""
     settings = portal_config(options, config.site_url, config.site_name, drafts)
     markdown = MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs), _config_text(config))
-    return PortalBuild(config.docs_dir, settings, markdown, cache_dir)
+    return PortalBuild(config.docs_dir, settings, markdown, cache_dir if options.cache else None, options.jobs)
 
 
 class PortalPlugin(BasePlugin[PortalPluginConfig]):
@@ -105,7 +108,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         """In `serve`, empty the last build's folder at once (MkDocs would next delete it file
         by file before every rebuild)."""
         if self.is_serve:
-            empty_aside(config.site_dir)
+            empty_aside(config.site_dir, self.build.mode if self.build else None)
 
     @event_priority(100)
     def on_config(self, config):
@@ -130,7 +133,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         """Priority 100: load and check the content, then swap in the generated pages."""
         # page folders are made once the posts are loaded (while they render); the search
         # index starts as soon as the posts are rendered, while MkDocs goes on
-        self.folders = FolderMaker(config.site_dir, config.use_directory_urls)
+        self.folders = FolderMaker(config.site_dir, config.use_directory_urls, self.build.mode)
         self.build.run(loaded=self._make_post_folders,
                        rendered=lambda: start_outputs(self.build, config.site_dir))
         gc.freeze()  # what the build made lives until its end: later collections leave it alone
@@ -279,7 +282,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         package = os.path.dirname(os.path.abspath(__file__))
         self.inputs_settings = digest(tree_digest([package]), self.build.parse_settings())  # with orgs.yml and config
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
-                                 self.build.cache_dir, inputs_of=self.page_inputs)
+                                 self.build.mode, inputs_of=self.page_inputs)
         self.writer.start(self.own)
         return env
 

@@ -15,6 +15,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
 
 from .engine import PortalBuild
+from .workers import BuildMode
 
 DEFAULT_CONFIG = os.path.join(os.path.dirname(__file__), "default_mkdocs.yml")
 
@@ -27,8 +28,10 @@ def config_file(path: str | None) -> str:
 
 
 def mkdocs_config(content: str, site: str | None = None, strict: bool = False,
-                  cache_dir: str | None = None, path: str | None = None):
-    """Load mkdocs.yml with the content and site folders the command line names."""
+                  cache_dir: str | None = None, path: str | None = None, cache: bool = True,
+                  jobs: int | None = None):
+    """Load mkdocs.yml with the content and site folders the command line names; `cache`
+    False (`--no-cache`) and `jobs` (`--jobs N`) override the plugin's options of that name."""
     overrides = {"docs_dir": os.path.abspath(content), "strict": strict}
     if site:
         overrides["site_dir"] = os.path.abspath(site)
@@ -38,6 +41,10 @@ def mkdocs_config(content: str, site: str | None = None, strict: bool = False,
         raise ConfigurationError("mkdocs.yml 的 plugins 中没有 portal 插件")
     if cache_dir:
         portal.config.cache_dir = os.path.abspath(cache_dir)
+    if not cache:
+        portal.config.cache = False
+    if jobs is not None:
+        portal.config.jobs = jobs
     return config
 
 
@@ -52,10 +59,11 @@ def check(content: str, path: str | None = None, render_only: set[str] | None = 
 
 
 def build_site(content: str, site: str, strict: bool = False, cache_dir: str | None = None,
-               path: str | None = None) -> bool:
+               path: str | None = None, cache: bool = True, jobs: int | None = None) -> bool:
     """Build into a temporary folder and swap it in only when the build succeeded.
 
-    An interrupted or failed build leaves the previous site exactly as it was.
+    An interrupted or failed build leaves the previous site exactly as it was. `cache` and
+    `jobs`: the one switch of caches and worker processes (see workers.py).
     """
     from mkdocs.commands.build import build
 
@@ -63,7 +71,8 @@ def build_site(content: str, site: str, strict: bool = False, cache_dir: str | N
     temporary = target.rstrip(os.sep) + ".portal-tmp"
     _repair(target)
     shutil.rmtree(temporary, ignore_errors=True)
-    config = mkdocs_config(content, temporary, strict, cache_dir, path)
+    config = mkdocs_config(content, temporary, strict, cache_dir, path, cache, jobs)
+    mode = BuildMode(jobs=config.plugins["portal"].config.jobs)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -73,18 +82,18 @@ def build_site(content: str, site: str, strict: bool = False, cache_dir: str | N
         return False
     finally:
         config.plugins.on_shutdown()
-    _swap(temporary, target)
+    _swap(temporary, target, mode)
     return True
 
 
-def _swap(new: str, target: str) -> None:
+def _swap(new: str, target: str, mode: BuildMode) -> None:
     old = target.rstrip(os.sep) + ".portal-old"
     _repair(target)
     shutil.rmtree(old, ignore_errors=True)
     if os.path.exists(target):
         os.replace(target, old)
     os.replace(new, target)
-    _discard(old)
+    _discard(old, mode)
 
 
 _DELETE = ("import glob, shutil, sys\n"
@@ -92,19 +101,19 @@ _DELETE = ("import glob, shutil, sys\n"
            "    shutil.rmtree(folder, ignore_errors=True)\n")
 
 
-def _discard(old: str) -> None:
+def _discard(old: str, mode: BuildMode) -> None:
     """Delete the previous site without making the build wait: renamed aside
     (`<site>.portal-old-<pid>`), then removed by a detached process, which also removes
-    any such folder an earlier build left behind."""
+    any such folder an earlier build left behind (here, when no process may be started)."""
     if not os.path.exists(old):
         return
     aside = f"{old}-{os.getpid()}"
     try:
         os.replace(old, aside)
-        subprocess.Popen([sys.executable, "-c", _DELETE, old], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
-        shutil.rmtree(aside if os.path.exists(aside) else old, ignore_errors=True)
+        aside = old
+    if not mode.detached(["-c", _DELETE, old]):
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _forget_dead_sessions(folders: str) -> None:
@@ -113,6 +122,8 @@ def _forget_dead_sessions(folders: str) -> None:
         names = os.listdir(folders)
     except OSError:
         return
+    if sys.platform == "win32":
+        return  # os.kill(pid, 0) would end that process there, not test it
     for name in names:
         if not name.isdigit() or int(name) == os.getpid():
             continue
@@ -126,7 +137,7 @@ def _forget_dead_sessions(folders: str) -> None:
         shutil.rmtree(os.path.join(folders, name), ignore_errors=True)
 
 
-def empty_aside(site_dir: str) -> None:
+def empty_aside(site_dir: str, mode: BuildMode | None = None) -> None:
     """Empty a site folder at once: its entries are renamed into `<site>.portal-old` and
     deleted by a detached process (see `_discard`). MkDocs' own emptying before each `serve`
     rebuild deletes file by file (0.4 s at 2,000 posts)."""
@@ -143,7 +154,7 @@ def empty_aside(site_dir: str) -> None:
             os.replace(os.path.join(site_dir, name), os.path.join(old, name))
     except OSError:
         pass  # what is left, MkDocs deletes
-    _discard(old)
+    _discard(old, mode or BuildMode())
 
 
 def _repair(target: str) -> None:
@@ -163,7 +174,8 @@ def serve(content: str, address: str = "127.0.0.1:8000", path: str | None = None
 
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    cache_dir = mkdocs_config(content, path=path).plugins["portal"].config.cache_dir
+    options = mkdocs_config(content, path=path).plugins["portal"].config
+    cache_dir = options.cache_dir if options.cache else None
     previous = tempfile.tempdir
     if cache_dir:
         folders = os.path.join(os.path.abspath(cache_dir), "serve")

@@ -13,7 +13,7 @@ import pytest
 
 from portal_factory import ORGS_YML, PortalTree, build
 
-from site_builder import engine, page_writer
+from site_builder import engine, page_writer, workers
 
 
 def make_tree(root: Path) -> PortalTree:
@@ -172,9 +172,9 @@ def test_worker_processes_write_the_same_site(tmp_path, caplog, monkeypatch):
     tree = make_tree(tmp_path / "portal")
     ok, single = build(tree, tmp_path / "single", cache_dir=tmp_path / "c1")
     assert ok
-    monkeypatch.setattr(page_writer, "POOL_THRESHOLD", 1)
+    for kind in workers.WORTH_A_POOL:
+        monkeypatch.setitem(workers.WORTH_A_POOL, kind, 1)
     monkeypatch.setattr(page_writer, "CHUNK", 3)
-    monkeypatch.setattr(engine, "POOL_THRESHOLD", 1)
     ok, pooled = build(tree, tmp_path / "pooled", cache_dir=tmp_path / "c2")
     assert ok and differences(single, pooled) == []
     edit_title(tree)

@@ -13,13 +13,10 @@ change is linked from the cache.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import threading
 from html import escape
-
-from concurrent.futures import ProcessPoolExecutor
 
 from ..extras import ExtraPage
 from ..pages.links import href
@@ -30,7 +27,6 @@ from .shards import (INDEX_DIR, PAGES_SHARD, PostStore, ShardCache, planned_post
 
 SEARCH_URL = "search/"
 SEARCH_TEMPLATE = "search.html"  # site_builder/theme/search.html: Material without its JS bundle
-POOL_POSTS = 300  # posts to index from which shards are written in worker processes
 
 # ---------------------------------------------------------------- writing the index
 
@@ -56,10 +52,10 @@ class PostIndexing:
         todo = [p for p in self.planned if not cache.known(p.name, p.key)]
         self.pool, self.futures, self.error = None, [], None
         in_thread = self.planned
-        if sum(len(p.sources) for p in todo) >= POOL_POSTS and (os.cpu_count() or 1) > 1:
-            global _ACTIVE
-            _ACTIVE = build  # the workers, forked at the first job, find the build here
-            self.pool = ProcessPoolExecutor(min(2, len(todo)), mp_context=multiprocessing.get_context("fork"))
+        global _ACTIVE
+        _ACTIVE = build  # the workers, forked at the first job, find the build here
+        self.pool = build.mode.pool("search", sum(len(p.sources) for p in todo), most=min(2, len(todo)))
+        if self.pool is not None:
             try:
                 biggest = sorted(todo, key=lambda p: (-len(p.sources), p.name))
                 self.futures = [self.pool.submit(_post_shard_job, p, self.root, self.library) for p in biggest]
