@@ -50,15 +50,11 @@ COUNTIES = {"np": [("jo", "建瓯"), ("wys", "武夷山"), ("sw", "邵武")],
             "sm": [("yx", "永安"), ("sx", "沙县")],
             "nd": [("fd", "福鼎"), ("xp", "霞浦")],
             "pt": [("xy", "仙游")]}
-WORDS = ("党建 学习 工作 群众 服务 基层 支部 党员 干部 制度 落实 推进 开展 组织 活动 会议 精神 宣传 教育 "
-         "监督 廉政 作风 建设 创新 发展 改革 安全 质量 民生 调研 培训 考核 整改 责任 担当 实践 经验 交流 "
-         "志愿 服务 社区 乡村 振兴 文明 和谐 形象 素质 提升 中心 业务 窗口 办理 便民 措施 政策 解读 专题 "
-         "部署 要求 标准 规范 问题 清单 机制 平台 数据 信息 报送 采用 典型 示范 先进 评选 表彰 总结").split()
+WORDS = ["党建", "学习", "工作", "群众", "服务", "基层", "支部", "党员", "干部", "制度", "落实", "推进", "开展", "组织", "活动", "会议", "精神", "宣传", "教育", "监督", "廉政", "作风", "建设", "创新", "发展", "改革", "安全", "质量", "民生", "调研", "培训", "考核", "整改", "责任", "担当", "实践", "经验", "交流", "志愿", "服务", "社区", "乡村", "振兴", "文明", "和谐", "形象", "素质", "提升", "中心", "业务", "窗口", "办理", "便民", "措施", "政策", "解读", "专题", "部署", "要求", "标准", "规范", "问题", "清单", "机制", "平台", "数据", "信息", "报送", "采用", "典型", "示范", "先进", "评选", "表彰", "总结"]
 PUNCT = "，，，、；"
-TAGS = ("支部标准化 志愿服务 党风廉政 主题党日 三会一课 便民服务 乡村振兴 安全生产 业务培训 "
-        "文明创建 青年理论学习 作风建设 政务公开 营商环境 为民办实事 清廉机关 数字化 基层治理").split()
+TAGS = ["支部标准化", "志愿服务", "党风廉政", "主题党日", "三会一课", "便民服务", "乡村振兴", "安全生产", "业务培训", "文明创建", "青年理论学习", "作风建设", "政务公开", "营商环境", "为民办实事", "清廉机关", "数字化", "基层治理"]
 CATEGORIES = ("center", "integrity", "quality", "civility", "grassroots")
-AUTHORS = ("王芳 李娜 张伟 刘洋 陈静 杨帆 赵磊 黄敏 周涛 吴霞 徐丽 孙强 胡军 朱琳 高峰 林晓").split()
+AUTHORS = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周涛", "吴霞", "徐丽", "孙强", "胡军", "朱琳", "高峰", "林晓"]
 
 
 def orgs_yaml() -> str:
@@ -78,7 +74,7 @@ def orgs_yaml() -> str:
 
 def units() -> list[tuple[str, str, str, str | None]]:
     """(system, unit, level, parent) of every registered unit."""
-    found = []
+    found: list[tuple[str, str, str, str | None]] = []
     for sid, _, _ in SYSTEMS:
         found.append((sid, "prov", "province", None))
         for cid, _ in CITIES:
@@ -97,7 +93,8 @@ def sentence(rng: random.Random) -> str:
 
 def body_text(rng: random.Random, chars: int) -> str:
     """Paragraphs (with an occasional heading and list) totalling about `chars` characters."""
-    parts, size = [], 0
+    parts: list[str] = []
+    size = 0
     while size < chars:
         roll = rng.random()
         if roll < 0.08 and parts:
@@ -247,7 +244,8 @@ def tree_bytes(path: Path) -> int:
 
 def same_tree(left: Path, right: Path) -> list[str]:
     """Relative paths that differ between two folders (missing on one side included)."""
-    names = lambda root: {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+    def names(root):
+        return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
     a, b = names(left), names(right)
     return sorted(a ^ b) + [r for r in sorted(a & b) if not filecmp.cmp(left / r, right / r, shallow=False)]
 
@@ -326,7 +324,7 @@ def machine() -> str:
     cpu = ""
     try:
         with open("/proc/cpuinfo") as handle:
-            cpu = next((l.split(":", 1)[1].strip() for l in handle if l.startswith("model name")), "")
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "")
     except OSError:
         pass
     return f"{os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}, {platform.system()}"
@@ -356,7 +354,8 @@ def table(results: list[dict]) -> str:
                          f"{row['cpu']:.1f} | {row['rss_kib'] / 1024:.0f} MB | {search} |")
         cold = result["rows"]["portal cold build"]["seconds"]
         warm = result["rows"]["portal warm rebuild, 1 post edited"]["seconds"]
-        runs = lambda name: ", ".join(f"{s:.1f}" for s in result["rows"][name].get("runs", []))
+        def runs(name, result=result):
+            return ", ".join(f"{s:.1f}" for s in result["rows"][name].get("runs", []))
         same = "byte-identical" if result["identical"] else f"DIFFERENT: {', '.join(result['differ'][:20])}"
         lines.append(f"| {result['count']:,} | warm ÷ cold = {warm / cold:.0%}; runs (s): plain {runs('plain mkdocs-material, no search')}, "
                      f"cold {runs('portal cold build')}, warm {runs('portal warm rebuild, 1 post edited')}; last warm output vs "

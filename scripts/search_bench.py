@@ -56,8 +56,8 @@ def index_size(site: Path) -> dict:
         files = [f for f in shard.rglob("*") if f.is_file()]
         shards[shard.name] = {"bytes": sum(f.stat().st_size for f in files), "files": len(files)}
     pages = 0
-    for shard in shards:
-        entry = json.loads((root / shard / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for name in shards:
+        entry = json.loads((root / name / "pagefind-entry.json").read_text(encoding="utf-8"))
         pages += sum(language["page_count"] for language in entry["languages"].values())
     return {"pages": pages, "bytes": sum(s["bytes"] for s in shards.values()),
             "files": sum(s["files"] for s in shards.values()), "shards": shards}
@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", help="mkdocs.yml for --content (default: the project's or the packaged one)")
     parser.add_argument("--sizes", help="comma-separated post counts of synthetic portals, e.g. 1000,10000")
     parser.add_argument("--out", help="work folder for --sizes (default: a new temporary folder)")
-    parser.add_argument("--query", action="append", help="query to measure (repeatable; default: %s)" % "、".join(QUERIES))
+    parser.add_argument("--query", action="append", help="query to measure (repeatable; default: {})".format("、".join(QUERIES)))
     args = parser.parse_args(argv)
     queries = tuple(args.query or QUERIES)
     results = []

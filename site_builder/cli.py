@@ -275,7 +275,8 @@ def _build_status():
 def _fresh_standard_streams() -> None:
     for name, descriptor in (("stdout", 1), ("stderr", 2)):
         try:
-            setattr(sys, name, open(descriptor, "w", encoding="utf-8", errors="backslashreplace", closefd=False))
+            # The new stream replaces sys.stdout/stderr for the rest of the process.
+            setattr(sys, name, open(descriptor, "w", encoding="utf-8", errors="backslashreplace", closefd=False))  # noqa: SIM115
         except OSError:
             pass
 

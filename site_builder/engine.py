@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable
 
-from .cache import (LookupLog, ParsedPostCache, RenderCache, digest, file_bytes, package_versions, recording,
-                    stable_repr, tree_digest)
+from .cache import (
+    LookupLog,
+    ParsedPostCache,
+    RenderCache,
+    digest,
+    file_bytes,
+    package_versions,
+    recording,
+    stable_repr,
+    tree_digest,
+)
 from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
@@ -153,7 +162,7 @@ class PortalBuild:
         """Rendered bodies of `jobs`, from the cache where the post and its link targets are unchanged."""
         cache = self.render_cache()
         keys = [cache.key(*job) for job in jobs]
-        results = [cache.get(key, context) for key in keys]
+        results: list = [cache.get(key, context) for key in keys]
         misses = [i for i, result in enumerate(results) if result is None]
         fresh = render_all([jobs[i] for i in misses], context, self.markdown, record=cache.store.enabled,
                            mode=self.mode)
@@ -170,7 +179,7 @@ class PortalBuild:
         post was dropped."""
         taken = {v.url for v in self.site.views}
         clashes = [s for s in [p.source for p in self.portal.posts] + self.portal.pages
-                   if page_url(s) in taken and not (s == "index.md")]
+                   if page_url(s) in taken and s != "index.md"]
         if not clashes:
             return False
         dropped = any(p.source in clashes for p in self.portal.posts)
@@ -241,7 +250,7 @@ def render_all(jobs: list[tuple], context: LinkContext, markdown: MarkdownSettin
     if pool is None:
         _init_worker(markdown, context, record)
         return _render_chunk(jobs)
-    size = max(20, len(jobs) // (pool._max_workers * 8))
+    size = max(20, len(jobs) // (pool._max_workers * 8))  # type: ignore[attr-defined]
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     with pool:
         return [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]

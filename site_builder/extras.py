@@ -7,8 +7,8 @@ one place that lists them, so the adapter and the engine never change when one i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass

@@ -119,7 +119,7 @@ class ChromeMemo:
             self.by_folder.setdefault(target.split("/", 1)[0], []).append(target)
         self.drawn: dict[tuple, dict] = {}
 
-    def for_page(self, page, base_url: str) -> "PageMemo":
+    def for_page(self, page, base_url: str) -> PageMemo:
         folder = page.url.split("/", 1)[0]
         near = self.by_folder.get(folder)
         key = (base_url, folder, tuple(get_relative_url(t, page.url) for t in near)) if near else (base_url,)
@@ -297,7 +297,7 @@ def render_page(writer: PageWriter, file: File, parts: PageParts) -> bytes:
     page = Page(None, file, config)
     page.markdown, page.meta, page.content = "", dict(parts.meta), parts.html
     page.toc = get_toc(parts.toc)
-    page.portal_feeds = parts.feeds
+    page.portal_feeds = parts.feeds  # type: ignore[attr-defined]  # read by the theme's templates
     config._current_page = page
     try:
         page.active = True
@@ -343,7 +343,7 @@ def write_sitemap(config, env, files, cache: PageCache) -> None:
     from the page cache when the pages, their dates and the site URL are those of a
     build before (an edit rarely adds or removes a page)."""
     today = utils.get_build_date()
-    rows = []  # (url, update date, the page object for MkDocs' own pages)
+    rows: list[tuple[str, str, Page | None]] = []  # (url, update date, the page object for MkDocs' own pages)
     for file in files:
         if isinstance(file, PortalPageFile):
             rows.append((file.url, today, None))
@@ -358,8 +358,10 @@ def write_sitemap(config, env, files, cache: PageCache) -> None:
         return
     pages = [SitemapEntry(url, page or SitemapPage(url, config.site_url, date)) for url, date, page in rows]
     template = env.get_template("sitemap.xml")
-    output = template.render(get_context(None, pages, config, base_url="")).encode("utf-8")
-    timestamp = utils.get_build_timestamp(pages=[f.page for f in pages])
+    # The sitemap template reads only `url` and `page` of each entry.
+    context = get_context(None, pages, config, base_url="")  # type: ignore[arg-type]
+    output = template.render(context).encode("utf-8")
+    timestamp = utils.get_build_timestamp(pages=[f.page for f in pages])  # type: ignore[misc]
     zipped = io.BytesIO()
     with gzip.GzipFile(fileobj=zipped, filename=f"{path}.gz", mode="wb", mtime=timestamp) as stream:
         stream.write(output)

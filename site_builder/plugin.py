@@ -10,6 +10,7 @@ import gc
 import logging
 import os
 from html import unescape
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -19,15 +20,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from . import navigation
+from .cache import digest, tree_digest
 from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, PortalConfig, ScoreWeights
 from .core.render import sanitize, strip_controls
-from .cache import digest, tree_digest
 from .engine import MarkdownSettings, PortalBuild
 from .outputs import begin_outputs, extra_pages, start_outputs, stop_outputs, write_outputs
+from .page_writer import FolderMaker, PageParts, PageWriter, PortalPageFile, write_sitemap
 from .pages.links import href
 from .pages.listing import plain_view_inputs, render_view
 from .pages.post import post_footer, post_header
-from .page_writer import FolderMaker, PageParts, PageWriter, PortalPageFile, write_sitemap
 from .sitebuild import empty_aside
 from .theme_env import cache_templates, list_visible_templates, reach_material
 
@@ -358,7 +359,7 @@ def _plain_text(value: str) -> str:
 
 def _plain_meta(meta: dict) -> dict:
     """Only known keys, as plain text: front matter must not reach templates as markup."""
-    plain = {}
+    plain: dict[str, Any] = {}
     for key in PAGE_META_KEYS & set(meta):
         value = meta[key]
         if key == "hide" and isinstance(value, list):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
 import sys
+from typing import Any
 
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
@@ -32,7 +32,7 @@ def mkdocs_config(content: str, site: str | None = None, strict: bool = False,
                   jobs: int | None = None):
     """Load mkdocs.yml with the content and site folders the command line names; `cache`
     False (`--no-cache`) and `jobs` (`--jobs N`) override the plugin's options of that name."""
-    overrides = {"docs_dir": os.path.abspath(content), "strict": strict}
+    overrides: dict[str, Any] = {"docs_dir": os.path.abspath(content), "strict": strict}
     if site:
         overrides["site_dir"] = os.path.abspath(site)
     config = load_config(config_file(path), **overrides)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html import escape
@@ -43,7 +44,7 @@ class Table:
 
     file: str
     caption: str
-    columns: list[tuple[str, str | None]]  # (CSV header, Chinese header; None = CSV only)
+    columns: Sequence[tuple[str, str | None]]  # (CSV header, Chinese header; None = CSV only)
     rows: list[list] = field(default_factory=list)
 
     def csv_text(self) -> str:

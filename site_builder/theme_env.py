@@ -18,7 +18,7 @@ class VisibleTemplatesLoader(jinja2.FileSystemLoader):
     never walked. Loading a template by name (icons included) is unchanged."""
 
     def list_templates(self) -> list[str]:
-        found = set()
+        found: set[str] = set()
         for searchpath in self.searchpath:
             for folder, subfolders, names in os.walk(searchpath, followlinks=self.followlinks):
                 subfolders[:] = [name for name in subfolders if not name.startswith(".")]

@@ -31,9 +31,9 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
 
 DEFAULT_MOST = 4  # workers per pool by default (more did not pay on the machines measured)
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from portal_factory import FIXED_EPOCH, PortalTree, build
-
 from site_builder import workers
 from site_builder.cli import main
 

@@ -18,11 +18,10 @@ from pathlib import Path
 import pytest
 
 from portal_factory import FIXED_EPOCH, PortalTree, build
-
 from site_builder import authoring, engine
 from site_builder.cli import main
-from site_builder.core.yamltext import load_yaml
 from site_builder.core.sourcefile import split_front_matter
+from site_builder.core.yamltext import load_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -191,7 +190,7 @@ EXPECTED_ANNOTATIONS = [
 ANNOTATION = re.compile(r"^::error file=([^,]+),line=(\d+)::(.*)$")
 
 
-def annotations(out: str) -> list[tuple[str, int, str]]:
+def github_annotations(out: str) -> list[tuple[str, int, str]]:
     found = []
     for line in out.splitlines():
         match = ANNOTATION.match(line)
@@ -204,7 +203,7 @@ def test_check_github_annotations_name_file_and_line(tree, capsys):
     bad_fixtures(tree)
     code, out, err = run(capsys, "check", "--format", "github")
     assert code == 1 and err == ""
-    found = annotations(out)
+    found = github_annotations(out)
     assert [(f, n) for f, n, _ in found] == [(f, n) for f, n, _ in EXPECTED_ANNOTATIONS]
     for (_, _, text), (_, _, expected) in zip(found, EXPECTED_ANNOTATIONS):
         assert expected in text and "修改方法：" in text
@@ -218,7 +217,7 @@ def test_check_github_paths_are_relative_to_the_repository(tree, capsys, monkeyp
     monkeypatch.chdir(elsewhere)
     code, out, _ = run(capsys, "check", "--content", "../content", "--format", "github")
     assert code == 1
-    assert [f for f, _, _ in annotations(out)] == [f for f, _, _ in EXPECTED_ANNOTATIONS]
+    assert [f for f, _, _ in github_annotations(out)] == [f for f, _, _ in EXPECTED_ANNOTATIONS]
     code, out, _ = run(capsys, "check", "--content", "../content")
     assert out.splitlines()[0].startswith("../content/tax/np-jo/2026/bad-featured.md:5: ")
 
@@ -272,7 +271,7 @@ def test_check_changed_checks_only_changed_files_but_validates_references(repo, 
     repo.post("tax/np-jo/2026/new-bad.md", "新问题稿件", "2026-11-20", featured_by="[tax/nowhere]")
     code, out, _ = run(capsys, "check", "--changed", "HEAD", "--format", "github")
     assert code == 1
-    assert [(f, n) for f, n, _ in annotations(out)] == [
+    assert [(f, n) for f, n, _ in github_annotations(out)] == [
         ("content/tax/np-jo/2026/new-bad.md", 5), ("content/tax/np/2026/old-1.md", 7)]
     assert "featured_by 中的单位“tax/nowhere”不存在" in out and "old-9.md" in out
     assert "old-bad.md" not in out  # an old problem in an unchanged file is not this change's

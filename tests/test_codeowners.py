@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 from portal_factory import PortalTree
-
 from site_builder.cli import main
 from site_builder.codeowners import OWNER_RE
 

@@ -1,7 +1,7 @@
 """orgs.yml: the registry of systems and units, checked with file and line."""
 
-from site_builder.core.orgs import load_orgs
 from portal_factory import ORGS_YML
+from site_builder.core.orgs import load_orgs
 
 
 def messages(text):

@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portal_factory import ORGS_YML
 from site_builder.config import PortalConfig
 from site_builder.core.orgs import load_orgs
 from site_builder.core.posts import load_post
-from portal_factory import ORGS_YML
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 ORGS = load_orgs(ORGS_YML)[0]

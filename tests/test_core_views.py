@@ -3,11 +3,11 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from portal_factory import ORGS_YML
 from site_builder.config import PortalConfig
 from site_builder.core.orgs import load_orgs
 from site_builder.core.posts import Post
 from site_builder.core.views import build_site
-from portal_factory import ORGS_YML
 
 ZONE = ZoneInfo("Asia/Shanghai")
 ORGS = load_orgs(ORGS_YML)[0]

@@ -10,7 +10,7 @@ from portal_factory import PortalTree, build, post_text
 
 UNITS = ["tax/prov", "tax/np", "tax/np-jo", "tax/np-wys", "tax/sm", "tax/sm-yx",
          "radio/prov", "radio/np", "radio/np-jo"]
-WORDS = "党建 联创 支部 党员 学习 服务 群众 业务 廉政 作风 志愿 乡村 振兴 培训 交流 调研 宣讲 考核 通报 信息".split()
+WORDS = ["党建", "联创", "支部", "党员", "学习", "服务", "群众", "业务", "廉政", "作风", "志愿", "乡村", "振兴", "培训", "交流", "调研", "宣讲", "考核", "通报", "信息"]
 COLUMNS = ["news", "news", "experience", "qa"]
 CATEGORIES = ["center", "integrity", "quality", "civility", "grassroots"]
 
@@ -36,7 +36,7 @@ def corpus(tree: PortalTree, count: int, seed: int = 7) -> dict[str, str]:
     return urls
 
 
-HOSTILE = {
+HOSTILE: dict[str, str | bytes] = {
     "tax/np/2026/gbk.md": post_text("编码错误的文章", "2026-03-01").encode("gbk"),
     "tax/np/2026/xss.md": post_text("<script>alert(1)</script>", "2026-03-01"),
     "tax/np/2026/yaml.md": "---\ntitle: 冒号: 坏了\ndate: 2026-03-01\ntype: news\n---\n正文\n",

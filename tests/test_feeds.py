@@ -423,7 +423,7 @@ def test_pages_advertise_their_feeds(default_site, url):
     links = page_links(default_site, url)
     types = [kind for kind, _, _ in links.alternates]
     assert "application/rss+xml" in types and "application/atom+xml" in types
-    for kind, title, link in links.alternates:
+    for _kind, title, link in links.alternates:
         assert title and resolve(default_site, url, link).is_file(), (url, link)
     if url.count("/") == 2 and url.startswith("tax/"):
         assert types.count("application/rss+xml") >= 2  # the unit's own posts, and with its subordinates

@@ -95,7 +95,12 @@ def visit(browser, url: str, click: str | None = None) -> tuple[list[str], list[
     page = context.new_page()
     dialogs: list[str] = []
     requests: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     context.on("request", lambda request: requests.append(request.url))
     context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())  # recorded, never sent
     page.goto(url, wait_until="load")

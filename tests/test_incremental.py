@@ -12,7 +12,6 @@ from urllib.parse import unquote
 import pytest
 
 from portal_factory import ORGS_YML, PortalTree, build
-
 from site_builder import engine, page_writer, workers
 
 
@@ -46,8 +45,10 @@ def differences(left: Path, right: Path) -> list[str]:
     search record would give a different fragment name.
     """
     a, b = site_files(left), site_files(right)
-    plain = lambda names: {n for n in names if not n.startswith("pagefind/")}
-    fragments = lambda names: {n for n in names if re.match(r"pagefind/[^/]+/fragment/", n)}
+    def plain(names):
+        return {n for n in names if not n.startswith("pagefind/")}
+    def fragments(names):
+        return {n for n in names if re.match(r"pagefind/[^/]+/fragment/", n)}
     differ = sorted(plain(a) ^ plain(b)) + sorted(fragments(a) ^ fragments(b))
     differ += [n for n in sorted(plain(a) & plain(b)) if not filecmp.cmp(left / n, right / n, shallow=False)]
     return differ
@@ -159,7 +160,12 @@ def test_a_new_yaml_library_re_parses_and_redraws_every_post_page(tmp_path, capl
     def upgrade(tree):
         monkeypatch.setattr(engine, "package_versions", upgraded)
         write = search.write_post_shard
-        monkeypatch.setattr(search, "write_post_shard", lambda *args: shards.append(write(*args)) or shards[-1])
+
+        def recorded(*args):
+            shards.append(write(*args))
+            return shards[-1]
+
+        monkeypatch.setattr(search, "write_post_shard", recorded)
 
     warm, cold, numbers = warm_and_cold(tmp_path, upgrade, caplog)
     assert differences(warm, cold) == []
@@ -212,7 +218,8 @@ def test_rebuild_replaces_the_site_and_removes_the_old_one(tmp_path, caplog):
     assert build(tree, site, cache_dir=tmp_path / "cache")[0]
     assert not (site / "stale.txt").exists()
     assert "南平动态二（修订）" in (site / "tax/np/b/index.html").read_text(encoding="utf-8")
-    leftovers = lambda: sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site."))
+    def leftovers():
+        return sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site."))
     for _ in range(300):  # the deleting process runs on its own; give it up to a minute
         if not leftovers():
             break

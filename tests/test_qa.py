@@ -19,7 +19,15 @@ from portal_factory import ORGS_YML, build
 from site_builder.config import PortalConfig
 from site_builder.core.orgs import load_orgs
 from site_builder.core.posts import Post
-from site_builder.core.qa import days_text, days_to_answer, days_waiting, is_overdue, median, qa_figures, workdays_between
+from site_builder.core.qa import (
+    days_text,
+    days_to_answer,
+    days_waiting,
+    is_overdue,
+    median,
+    qa_figures,
+    workdays_between,
+)
 from site_builder.core.urls import reserved_ids
 from stats_fixture import PENDING_OVERDUE, fixture_tree, question, write_config
 

@@ -6,16 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from portal_factory import ORGS_YML, PortalTree
 from site_builder.config import PortalConfig
 from site_builder.core.content import load_portal
 from site_builder.core.orgs import load_orgs
-from site_builder.core.posts import load_post
 from site_builder.core.registers.areas import units_in_area
 from site_builder.core.registers.pairings import load_groups, load_pairings
-from site_builder.core.registers.projects import Milestone, Plan, ProjectIndex
+from site_builder.core.registers.projects import Milestone, Plan
 from site_builder.core.registers.registry import load_registers
-
-from portal_factory import ORGS_YML, PortalTree, post_text
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -43,7 +41,7 @@ def orgs_with(extra_unit_lines: dict[str, str] | None = None, areas: str = AREAS
 
 
 def line_of(text: str, needle: str) -> int:
-    return text.split("\n").index(next(l for l in text.split("\n") if needle in l)) + 1
+    return text.split("\n").index(next(line for line in text.split("\n") if needle in line)) + 1
 
 
 def test_units_of_an_area_include_those_of_areas_inside_it():
@@ -107,7 +105,7 @@ PAIRINGS = """\
 
 def test_pairings_are_checked_entry_by_entry():
     orgs, _ = load_orgs(ORGS_YML)
-    problems = []
+    problems: list = []
     pairings = load_pairings(PAIRINGS, orgs, problems)
     assert [(p.leader, p.pairs) for p in pairings] == [("张明", ("tax/np-jo", "radio/np-jo")),
                                                         ("李华", ("radio/np-jo",))]
@@ -120,7 +118,7 @@ def test_pairings_are_checked_entry_by_entry():
 
 def test_groups_count_their_lead_as_a_member_and_name_unknown_members():
     orgs, _ = load_orgs(ORGS_YML)
-    problems = []
+    problems: list = []
     text = "- id: minbei\n  name: 闽北联席片\n  lead: tax/np\n  members:\n    - radio/np\n    - fda/np\n"
     groups = load_groups(text, orgs, problems)
     assert groups[0].members == ("tax/np", "radio/np")

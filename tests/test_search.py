@@ -86,17 +86,17 @@ def test_chinese_is_indexed_as_character_pairs_closed_by_the_last_character():
     from site_builder.search.records import index_words
 
     # 党建联创 → 党建 建联 联创 创; 年 is a run of its own; 党/建/联 are listed again at the end.
-    assert index_words("党建联创 2026年，abc") == "党建 建联 联创 创 2026 年 abc 党 建 联".split()
+    assert index_words("党建联创 2026年，abc") == ["党建", "建联", "联创", "创", "2026", "年", "abc", "党", "建", "联"]
     # Two runs are never adjacent pairs: 党建，建设 must not look like 党建设.
-    assert index_words("党建，建设", tail=False) == "党建 建 建设 设".split()
+    assert index_words("党建，建设", tail=False) == ["党建", "建", "建设", "设"]
     # Other words are folded as Pagefind folds a query: lower case, no diacritics.
     assert index_words("CPC Café", tail=False) == ["cpc", "cafe"]
 
 
 def test_city_of_a_city_unit_is_what_the_systems_names_share():
+    from portal_factory import ORGS_YML
     from site_builder.core.orgs import load_orgs
     from site_builder.search.records import city_names
-    from portal_factory import ORGS_YML
 
     orgs, problems = load_orgs(ORGS_YML)
     assert not problems

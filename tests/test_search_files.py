@@ -7,12 +7,12 @@ from __future__ import annotations
 import base64
 import os
 import random
+from typing import Any
 
 import pytest
 
 from site_builder.search import index_files
-from site_builder.search.index_files import (LANGUAGE, bundle, chunk_bounds, indexed_post, post_terms,
-                                             read_data_file)
+from site_builder.search.index_files import LANGUAGE, bundle, chunk_bounds, indexed_post, post_terms, read_data_file
 from site_builder.search.postings import ShardPostings, assemble, page_facts, shard_files
 from site_builder.search.records import SearchRecord, index_words
 
@@ -48,7 +48,9 @@ def _pagefind_files(records: list[SearchRecord]) -> dict[str, bytes]:
 
 def _decoded(files: dict[str, bytes]) -> tuple[dict, list, dict]:
     """(words with their pages and positions, meta file, filters with values sorted)."""
-    words, meta, filters = {}, None, {}
+    words: dict = {}
+    meta: Any = None
+    filters: dict = {}
     for path, data in files.items():
         if path.endswith(".pf_index"):
             words.update((entry[0], entry) for entry in read_data_file(data)[0])

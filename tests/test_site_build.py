@@ -117,8 +117,8 @@ def test_listing_pages_advertise_feeds(sample):
         head = page(site, url).find("head")
         types = {link.get("type") for link in head.iter("link") if link.get("rel") == "alternate"}
         assert {"application/rss+xml", "application/atom+xml"} <= types, url
-    unit_feeds = [l.get("href") for l in page(site, "tax/np/").find("head").iter("link")
-                  if l.get("type") == "application/rss+xml"]
+    unit_feeds = [link.get("href") for link in page(site, "tax/np/").find("head").iter("link")
+                  if link.get("type") == "application/rss+xml"]
     assert len(unit_feeds) >= 2
 
 

@@ -261,7 +261,7 @@ def test_stats_page_tables_rules_and_csv_links(site):
                  "被市级单位采用每次 2 分", "每答复一个问题 1.5 分", "超过 5 个工作日", "每个扣 2 分"):
         assert rule in text, rule
     # every linked CSV exists and every CSV written is linked
-    links = {l for l in article.xpath('.//a/@href') if l.endswith(".csv")}
+    links = {href for href in article.xpath('.//a/@href') if href.endswith(".csv")}
     written = {p.name for p in (site / "stats").glob("*.csv")}
     assert links == written
     assert len(written) == 1 + 4 * (3 + 2 + 2)  # monthly + per period: 3 levels, 2 systems, silent, units
@@ -321,21 +321,20 @@ def test_browser_loads_bulletin_without_other_hosts(site):
         pytest.skip("/usr/bin/chromium is not installed")
     from playwright.sync_api import sync_playwright
 
-    with serving(site) as base:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM)
-            tab = browser.new_page()
-            requests: list[str] = []
-            tab.on("request", lambda request: requests.append(request.url))
-            tab.goto(base + "stats/")
-            boxes = [svg.bounding_box() for svg in tab.query_selector_all("svg.portal-chart")]
-            assert len(boxes) == 5 and all(b and b["width"] > 100 and b["height"] > 20 for b in boxes)
-            with tab.expect_download() as download:
-                tab.click('a[href="units-all.csv"]')
-            assert download.value.suggested_filename == "units-all.csv"
-            tab.goto(base + "qa/")
-            assert tab.locator(".portal-pending-item .portal-overdue").count() == 2
-            browser.close()
+    with serving(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        tab = browser.new_page()
+        requests: list[str] = []
+        tab.on("request", lambda request: requests.append(request.url))
+        tab.goto(base + "stats/")
+        boxes = [svg.bounding_box() for svg in tab.query_selector_all("svg.portal-chart")]
+        assert len(boxes) == 5 and all(b and b["width"] > 100 and b["height"] > 20 for b in boxes)
+        with tab.expect_download() as download:
+            tab.click('a[href="units-all.csv"]')
+        assert download.value.suggested_filename == "units-all.csv"
+        tab.goto(base + "qa/")
+        assert tab.locator(".portal-pending-item .portal-overdue").count() == 2
+        browser.close()
     assert requests and all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
 
 

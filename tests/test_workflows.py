@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_lint import tool
 
 from portal_factory import FIXED_EPOCH, PortalTree
-
 from site_builder.cli import parser
 
 REPO = Path(__file__).resolve().parents[1]
@@ -172,12 +172,24 @@ def test_the_deploy_build_step_uses_the_published_address(project):
 # --- pre-commit -----------------------------------------------------------------------
 
 
-def hook() -> dict:
+def hook(name: str = "portal-check") -> dict:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     (repo,) = config["repos"]
     assert repo["repo"] == "local"
-    (found,) = repo["hooks"]
+    (found,) = [h for h in repo["hooks"] if h["id"] == name]
     return found
+
+
+def test_pre_commit_runs_ruff_on_python_files_only(tmp_path):
+    spec = hook("ruff")
+    assert spec["language"] == "system" and spec["types_or"] == ["python", "pyi"] and "files" not in spec
+    argv = shlex.split(spec["entry"])
+    assert argv[:2] == ["ruff", "check"]
+    planted = tmp_path / "planted.py"
+    planted.write_text("import os\n", encoding="utf-8")
+    done = subprocess.run([tool("ruff"), *argv[1:], "--config", str(REPO / "pyproject.toml"), str(planted)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "F401" in done.stdout
 
 
 def test_pre_commit_hook_checks_staged_posts(project):

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..config import LEVEL_ORDER, LEVELS
 from .problems import Problem
 from .yamltext import LinedDict, YamlError, load_yaml
+
+if TYPE_CHECKING:
+    from .registers.areas import Duty
 
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 # Names appear in titles, navigation and feeds: plain text on one line.
@@ -32,7 +36,7 @@ class Unit:
     children: list[str] = field(default_factory=list)
     area: str | None = None  # 属地 id (orgs.yml `areas`)
     contact: str | None = None
-    duty: object | None = None  # registers.areas.Duty: 第一责任人, 分管领导, 信息员
+    duty: Duty | None = None  # registers.areas.Duty: 第一责任人, 分管领导, 信息员
 
     @property
     def key(self) -> str:

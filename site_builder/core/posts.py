@@ -146,6 +146,7 @@ class _Checker:
         self.config, self.now = config, now
         self.zone = ZoneInfo(config.timezone)
         self.problems: list[Problem] = []
+        self.lines: list[str] = []  # the file's lines, set by load_post
 
     def fail(self, key: str, message: str, fix: str) -> None:
         self.problems.append(Problem(self.source, self.meta.line_of(key), message, fix))

@@ -105,7 +105,7 @@ def _shift_lines(data: Any, offset: int) -> None:
             _shift_lines(value, offset)
 
 
-def _explain(err: yaml.MarkedYAMLError, lines: list[str] = ()) -> str:
+def _explain(err: yaml.MarkedYAMLError, lines: list[str] | tuple[str, ...] = ()) -> str:
     problem = err.problem or ""
     if "cannot start any token" in problem and any("\t" in line for line in lines):
         return "YAML 格式错误：不能用 Tab 缩进，请改用空格"

@@ -10,8 +10,8 @@ from ..config import LEVEL_ORDER, LEVELS, PortalConfig
 from ..core.orgs import Orgs, System, Unit
 from ..core.posts import Post
 from ..core.qa import days_text, days_to_answer, days_waiting, is_overdue, qa_figures
-from ..core.views import Feed, Site, View
 from ..core.urls import tag_slug
+from ..core.views import Feed, Site, View
 from .links import a, href
 
 

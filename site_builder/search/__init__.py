@@ -22,8 +22,18 @@ from ..extras import ExtraPage
 from ..pages.links import href
 from .index_files import bundle
 from .records import Records
-from .shards import (INDEX_DIR, PAGES_SHARD, PostStore, ShardCache, planned_post_shards, search_settings,
-                     shard_names, system_shards, write_pages_shard, write_post_shard)
+from .shards import (
+    INDEX_DIR,
+    PAGES_SHARD,
+    PostStore,
+    ShardCache,
+    planned_post_shards,
+    search_settings,
+    shard_names,
+    system_shards,
+    write_pages_shard,
+    write_post_shard,
+)
 
 SEARCH_URL = "search/"
 SEARCH_TEMPLATE = "search.html"  # site_builder/theme/search.html: Material without its JS bundle
@@ -50,7 +60,8 @@ class PostIndexing:
         self.planned = planned_post_shards(build, self.settings)
         cache = ShardCache(build.cache_dir)
         todo = [p for p in self.planned if not cache.known(p.name, p.key)]
-        self.pool, self.futures, self.error = None, [], None
+        self.pool, self.futures = None, []
+        self.error: BaseException | None = None
         in_thread = self.planned
         global _ACTIVE
         _ACTIVE = build  # the workers, forked at the first job, find the build here

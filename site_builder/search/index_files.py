@@ -332,7 +332,7 @@ def chunk_bounds(chunks: list[tuple[str, str, str]]) -> list[tuple[str, str, str
             shared += 1
         shortest = last[:shared + 1]
         left[1], right[0] = shortest if shortest >= left[0] else last, first[:shared + 1]
-    return [tuple(b) for b in bounds]
+    return [(b[0], b[1], b[2]) for b in bounds]
 
 
 def filter_bodies(filters: list[dict]) -> list[tuple[str, bytes]]:

@@ -32,7 +32,7 @@ class PagefindProcess:
         self.next_id = 0
         self.buffer = bytearray()
 
-    def __enter__(self) -> "PagefindProcess":
+    def __enter__(self) -> PagefindProcess:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -76,7 +76,7 @@ class PagefindProcess:
         end, scanned = self.buffer.find(b","), 0
         while end < 0:
             scanned = len(self.buffer)
-            chunk = self.process.stdout.read1(1 << 20)
+            chunk = self.process.stdout.read1(1 << 20)  # type: ignore[attr-defined]  # a BufferedReader
             if not chunk:
                 raise RuntimeError("Pagefind 进程意外退出，搜索索引未生成")
             self.buffer += chunk

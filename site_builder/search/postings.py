@@ -22,9 +22,26 @@ from dataclasses import dataclass
 from itertools import chain
 from operator import add, sub
 
-from .index_files import (ARRAY_2, ARRAY_3, CHUNK_LOCATIONS, EMPTY_ARRAY, LANGUAGE, Bundle, IndexedPost, Names,
-                          PostTerms, cbor_array, cbor_head, cbor_text, cbor_uint, chunk_bounds, data_file,
-                          filter_bodies, uint_heads)
+from .index_files import (
+    ARRAY_2,
+    ARRAY_3,
+    CHUNK_LOCATIONS,
+    EMPTY_ARRAY,
+    LANGUAGE,
+    Bundle,
+    IndexedPost,
+    Names,
+    PostTerms,
+    cbor_array,
+    cbor_head,
+    cbor_text,
+    cbor_uint,
+    chunk_bounds,
+    data_file,
+    filter_bodies,
+    uint_heads,
+)
+
 
 @functools.cache
 def entry_heads() -> list[bytes]:
@@ -53,7 +70,7 @@ class ShardPostings:
         self.words = words
 
     @classmethod
-    def from_terms(cls, terms: list[PostTerms]) -> "ShardPostings":
+    def from_terms(cls, terms: list[PostTerms]) -> ShardPostings:
         """The words of pages whose postings are `terms`, in page order."""
         postings: dict[str, list] = {}  # word → [page, tail, numbers, page, tail, numbers, …]
         for page, post in enumerate(terms):
@@ -133,7 +150,7 @@ class ShardPostings:
         return {w: (e.body, e.pages.tobytes(), e.lengths.tobytes(), e.numbers) for w, e in self.words.items()}
 
     @classmethod
-    def load(cls, data: dict) -> "ShardPostings":
+    def load(cls, data: dict) -> ShardPostings:
         words = {}
         for word, (body, pages, lengths, numbers) in data.items():
             page_array, length_array = array("I"), array("I")

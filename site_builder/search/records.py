@@ -57,7 +57,9 @@ def html_text(fragment: str) -> str:
 def index_words(text: str, tail: bool = True) -> list[str]:
     """The words indexed for a text: Han runs as overlapping character pairs closed by their
     last character, other words folded (`fold`), then (with `tail`) every Han character once."""
-    words, closing, chars = [], set(), set()
+    words: list[str] = []
+    closing: set[str] = set()
+    chars: set[str] = set()
     append, extend = words.append, words.extend
     for run, word in _TOKEN.findall(text):
         if not run:

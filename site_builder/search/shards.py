@@ -162,7 +162,9 @@ def date_runs(build, posts: list, key) -> list[tuple[str, str, list]]:
     groups: dict[str, list] = {}
     for post in posts:
         groups.setdefault(key(post), []).append(post)
-    runs, keys, size = [], [], 0
+    runs: list = []
+    keys: list[str] = []
+    size = 0
     for name in sorted(groups):
         grown = sum(post_size(build, p) for p in groups[name])
         if keys and size + grown > MAX_SHARD_CHARS:
@@ -343,7 +345,7 @@ def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -
     return how
 
 
-def updated_shard(build, store: PostStore, records: Records, cache: "ShardCache", planned: PlannedShard,
+def updated_shard(build, store: PostStore, records: Records, cache: ShardCache, planned: PlannedShard,
                   previous: str | None) -> tuple | None:
     """(pages, postings, new fragments) of the shard made from its cached version by replacing
     the pages of the posts that changed; None when that version cannot serve (other posts, too

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from ..problems import Problem
 from ..yamltext import LinedDict
 from .common import UNIT_REF_FIX, item_line, parse_day, plain_text, text_list
+
+if TYPE_CHECKING:
+    from ..posts import Post
+
+Day = date  # the field `Milestone.date` hides the type name inside the class
 
 PROJECT_TYPE = "project"
 PROJECT_NAME = "联创项目"
@@ -29,11 +35,11 @@ MILESTONE_STATES = {"reached": "已达成", "due": "未到期", "overdue": "逾�
 class Milestone:
     """A step of a project: due on `date`, reached on `done` (None: not yet)."""
 
-    date: date
+    date: Day
     title: str
-    done: date | None = None
+    done: Day | None = None
 
-    def state(self, today: date) -> str:
+    def state(self, today: Day) -> str:
         """`reached`, `due` (not yet, date still ahead or today) or `overdue`."""
         if self.done is not None:
             return "reached"
@@ -241,7 +247,7 @@ class _PlanReader:
 class ProjectFacts:
     """One published project: its post, plan and progress posts (newest first), seen at `today`."""
 
-    post: object  # core.posts.Post
+    post: Post
     plan: Plan
     progress: list = field(default_factory=list)
     overdue: bool = False
