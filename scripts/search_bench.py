@@ -135,7 +135,7 @@ import json, os, sys, tempfile, threading, time, resource
 sys.path.insert(0, sys.argv[3])
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from site_builder.sitebuild import mkdocs_config
-from site_builder.plugin import portal_config
+from site_builder.plugin_config import portal_config
 from site_builder.engine import MarkdownSettings, PortalBuild
 from site_builder import search
 

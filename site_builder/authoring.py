@@ -91,15 +91,16 @@ def load_workspace(content: str, config_path: str | None) -> Workspace:
 def _portal_settings(content: str, config_path: str | None) -> tuple[PortalConfig, str]:
     from mkdocs.exceptions import ConfigurationError
 
-    from .plugin import portal_config
+    from .plugin_config import PortalOptionsError, settings_of
     from .sitebuild import mkdocs_config
 
     try:
         config = mkdocs_config(content, path=config_path)
+    except PortalOptionsError:
+        raise
     except ConfigurationError as err:
         raise AuthoringError(f"读取 mkdocs.yml 失败：{err}。请检查 mkdocs.yml 或用 --config 指定") from None
-    options = config.plugins["portal"].config
-    return portal_config(options, config.site_url, config.site_name, False), config.site_url or ""
+    return settings_of(config), config.site_url or ""
 
 
 def _registry(content: str, config: PortalConfig) -> Orgs:

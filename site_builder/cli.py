@@ -371,7 +371,17 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `portal` console script."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as error:
+        from .plugin_config import PortalOptionsError
+
+        if not isinstance(error, PortalOptionsError):
+            raise
+        stream = sys.stdout if args.command == "check" else sys.stderr  # where each command reports problems
+        print(format_problems(error.problems, getattr(args, "format", "text")), file=stream)
+        print("mkdocs.yml 中 portal 插件的选项有误，请按上面的提示修改后再运行。", file=sys.stderr)
+        return 1
 
 
 def run() -> None:

@@ -12,8 +12,6 @@ import os
 from html import unescape
 from typing import Any
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -21,7 +19,6 @@ from mkdocs.structure.toc import get_toc
 
 from . import navigation
 from .cache import digest, tree_digest
-from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, PortalConfig, ScoreWeights
 from .core.render import sanitize, strip_controls
 from .engine import MarkdownSettings, PortalBuild
 from .outputs import begin_outputs, extra_pages, start_outputs, stop_outputs, write_outputs
@@ -29,6 +26,7 @@ from .page_writer import FolderMaker, PageParts, PageWriter, PortalPageFile, wri
 from .pages.links import href
 from .pages.listing import plain_view_inputs, render_view
 from .pages.post import post_footer, post_header
+from .plugin_config import PortalPluginConfig, check_options, portal_config
 from .sitebuild import empty_aside
 from .theme_env import cache_templates, list_visible_templates, reach_material
 
@@ -38,44 +36,6 @@ PAGE_META_KEYS = {"title", "description", "hide"}
 
 
 GC_THRESHOLD = (50_000, 20, 100)  # young collections every 50,000 new objects instead of 700
-
-
-class PortalPluginConfig(Config):
-    """Options under `plugins: - portal:` in mkdocs.yml."""
-
-    columns = c.Type(dict, default={})
-    categories = c.Type(dict, default={})
-    timezone = c.Type(str, default="Asia/Shanghai")
-    page_size = c.Type(int, default=20)
-    feed_length = c.Type(int, default=20)
-    feed_full_content = c.Type(bool, default=True)
-    qa_overdue_workdays = c.Type(int, default=5)
-    max_post_kb = c.Type(int, default=512)
-    max_attachment_mb = c.Type(int, default=20)
-    attachment_types = c.Type(list, default=[])
-    score = c.Type(dict, default={})
-    cache_dir = c.Type(str, default=".cache/portal")
-    cache = c.Type(bool, default=True)  # false: no cache is read or written (`portal build --no-cache`)
-    jobs = c.Optional(c.Type(int))  # at most this many worker processes per pool; 1: none (`--jobs N`)
-
-
-def portal_config(options: PortalPluginConfig, site_url: str, site_name: str, drafts: bool) -> PortalConfig:
-    """Typed core settings from the plugin options (defaults merged with additions)."""
-    score = options.score or {}
-    weights = ScoreWeights(
-        column={**ScoreWeights().column, **score.get("column", {})},
-        adoption={**ScoreWeights().adoption, **score.get("adoption", {})},
-        answered=float(score.get("answered", 1.0)), overdue=float(score.get("overdue", 2.0)),
-    )
-    extra = {}
-    if options.attachment_types:
-        extra["attachment_types"] = tuple(t.lower().lstrip(".") for t in options.attachment_types)
-    return PortalConfig(
-        columns={**DEFAULT_COLUMNS, **options.columns}, categories={**DEFAULT_CATEGORIES, **options.categories},
-        timezone=options.timezone, site_url=site_url or "", site_name=site_name, page_size=options.page_size,
-        feed_length=options.feed_length, feed_full_content=options.feed_full_content,
-        qa_overdue_workdays=options.qa_overdue_workdays, max_post_bytes=options.max_post_kb * 1024,
-        max_attachment_bytes=options.max_attachment_mb * 1048576, score=weights, show_drafts=drafts, **extra)
 
 
 def portal_build(config, options: PortalPluginConfig, drafts: bool, cache_dir: str | None) -> PortalBuild:
@@ -100,6 +60,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.loaded_urls: list[str] = []  # post URLs whose folders were made before any post was dropped
         self.inputs_settings = ""  # what every page's inputs share (see page_inputs)
         self.gc_threshold: tuple | None = None  # the collector's setting before this build (see on_config)
+
+    def load_config(self, options, config_file_path=None):
+        """MkDocs' check of the options, then the portal's own (plugin_config.py): a wrong
+        value or an unknown name stops with a message naming the file, line and option."""
+        errors, warnings = super().load_config(options, config_file_path)
+        check_options(self.config, errors, warnings, config_file_path)
+        return errors, warnings
 
     def on_startup(self, *, command, dirty) -> None:
         """Remember whether this is `serve` (drafts are shown in previews)."""

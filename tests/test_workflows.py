@@ -73,7 +73,7 @@ def test_deploy_builds_strictly_and_publishes_the_built_folder():
     assert uses(build_steps) == ["actions/checkout", "actions/setup-python", "actions/cache", "actions/configure-pages",
                                  "actions/upload-pages-artifact"]
     # the build cache is kept between runs, at the folder the build uses by default
-    from site_builder.plugin import PortalPluginConfig
+    from site_builder.plugin_config import PortalPluginConfig
 
     cache_step = next(s for s in build_steps if s.get("uses", "").startswith("actions/cache"))
     assert cache_step["with"]["path"] == dict(PortalPluginConfig._schema)["cache_dir"].default
