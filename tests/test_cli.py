@@ -137,6 +137,7 @@ def test_new_asks_for_missing_arguments(tree, capsys, monkeypatch):
     assert (meta["type"], meta["author"], meta["question"]) == ("qa", "李四", "Open Day 开放日")
 
 
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal (POSIX)")
 def test_new_in_a_real_terminal(tmp_path):
     """Typed answers through a pseudo-terminal, as a staff member would."""
     tree = PortalTree(tmp_path)

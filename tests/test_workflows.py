@@ -86,7 +86,69 @@ def test_deploy_builds_strictly_and_publishes_the_built_folder():
     assert uses(steps(flow, "deploy")) == ["actions/deploy-pages"]
 
 
-@pytest.mark.parametrize("name", ["pr-check.yml", "deploy.yml"])
+# --- the code workflow: tests on Linux, Windows and macOS, ruff and mypy ---------------------
+
+
+README_TEST = "python -m pytest"
+
+
+def test_code_workflow_runs_on_pull_requests_that_change_code():
+    flow = workflow("tests.yml")
+    for trigger in ("pull_request", "push"):
+        paths = triggers(flow)[trigger]["paths"]
+        assert {"site_builder/**", "tests/**", "pyproject.toml", ".github/workflows/**"} <= set(paths)
+        assert not any(p.startswith("content") for p in paths)  # posts are pr-check.yml's
+    assert flow["permissions"] == {"contents": "read"}
+
+
+def test_code_workflow_lints_with_the_pyproject_settings():
+    job = steps(workflow("tests.yml"), "lint")
+    runs = commands(job)
+    assert runs[0] == "python -m pip install -e '.[test]'"
+    assert [shlex.split(r)[0] for r in runs[1:]] == ["ruff", "mypy"]
+    assert shlex.split(runs[1])[:2] == ["ruff", "check"] and runs[2] == "mypy"  # files and rules: pyproject.toml
+
+
+def test_code_workflow_tests_on_linux_with_debian_chromium():
+    flow = workflow("tests.yml")
+    job = flow["jobs"]["test-linux"]
+    assert job["runs-on"] == "ubuntu-latest" and "bookworm" in job["container"]  # Debian
+    runs = commands(job["steps"])
+    assert any("apt-get install" in r and "chromium" in shlex.split(r) for r in runs)
+    assert "python -m pip install -e '.[test]'" in runs and runs[-1] == README_TEST
+
+
+def test_code_workflow_tests_on_windows_and_macos_too():
+    flow = workflow("tests.yml")
+    job = flow["jobs"]["test"]
+    matrix = job["strategy"]["matrix"]
+    assert "windows-latest" in matrix["os"] and "macos-latest" in matrix["os"]
+    assert job["strategy"]["fail-fast"] is False
+    assert "3.10" in matrix["python"]  # the oldest Python pyproject.toml allows
+    assert job["defaults"]["run"]["shell"] == "bash"  # a failing command fails its step on Windows too
+    runs = commands(job["steps"])
+    assert README_TEST in runs
+    portal = [argv for r in runs for argv in portal_invocations(r)]
+    assert ["check"] in portal and any(argv[:2] == ["build", "--strict"] for argv in portal)
+
+
+def test_readme_test_command_is_the_one_ci_runs():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "pip install -e '.[test]' && .venv/bin/python -m pytest" in readme
+    assert "python -m pytest" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_action_is_pinned_to_a_major_version():
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        flow = workflow(path.name)
+        for name in flow["jobs"]:
+            for step in steps(flow, name):
+                if "uses" in step:
+                    assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", step["uses"]), (path.name, step["uses"])
+                assert "run" in step or "uses" in step, (path.name, step)
+
+
+@pytest.mark.parametrize("name", ["pr-check.yml", "deploy.yml", "tests.yml"])
 def test_every_portal_command_in_the_workflows_is_a_real_one(name):
     flow = workflow(name)
     invocations = [i for job in flow["jobs"] for run in commands(steps(flow, job)) for i in portal_invocations(run)]
@@ -102,6 +164,8 @@ def test_every_portal_command_in_the_workflows_is_a_real_one(name):
 @pytest.fixture
 def project(tmp_path):
     """A portal project in git (packaged mkdocs.yml), with its CODEOWNERS, and `portal` on PATH."""
+    if os.name == "nt":
+        pytest.skip("runs the workflow steps with a POSIX shell and a shell-script `portal`")
     root = tmp_path / "project"
     tree = PortalTree(root)
     tree.post("tax/np/2026/rally.md", "南平市局召开推进会", "2026-03-01")
