@@ -23,6 +23,9 @@ DEFAULT_CATEGORIES: dict[str, str] = {
     "grassroots": "基层组织建设",
 }
 
+# Post types that are registers rather than columns (no column listing of their own).
+REGISTER_TYPES: dict[str, str] = {"project": "联创项目"}
+
 LEVELS: dict[str, str] = {"province": "省级", "city": "市级", "county": "县级"}
 LEVEL_ORDER = ("province", "city", "county")
 
@@ -66,7 +69,7 @@ class PortalConfig:
 
     def column_name(self, column: str) -> str:
         """Chinese name of a column id (the id itself when unknown)."""
-        return self.columns.get(column, column)
+        return self.columns.get(column) or REGISTER_TYPES.get(column, column)
 
     def category_name(self, category: str) -> str:
         """Chinese name of a category id (the id itself when unknown)."""

@@ -208,7 +208,8 @@ class PortalBuild:
         made = getattr(self, "_page_context", None)
         if made is None or made.site is not self.site:
             images = {s: r.image for s, r in self.rendered.items() if r.image}
-            made = self._page_context = PageContext(self.portal.orgs, self.config, self.site, self.now, images)
+            made = self._page_context = PageContext(self.portal.orgs, self.config, self.site, self.now, images,
+                                                    self.registers)
         return made
 
     def post(self, source: str) -> Post | None:

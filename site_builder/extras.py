@@ -21,6 +21,7 @@ class ExtraPage:
     feeds: list = field(default_factory=list)  # core.views.Feed objects advertised in <head>
     nav_section: str | None = None  # top-level navigation entry it belongs under, if any
     template: str | None = None  # theme template other than main.html (e.g. "search.html")
+    in_nav: bool = True  # False: reached through links only (filter pages, one page per area …)
 
     @property
     def url(self) -> str:
@@ -29,6 +30,6 @@ class ExtraPage:
 
 def feature_modules() -> list:
     """The feature modules, in the order their outputs are written."""
-    from . import feeds, search, stats_pages
+    from . import feeds, registers_pages, search, stats_pages
 
-    return [feeds, stats_pages, search]
+    return [feeds, stats_pages, registers_pages, search]

@@ -39,7 +39,7 @@ XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uff
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 SITE_SECTIONS = (("site", "全部文章"), ("level", "按层级"), ("column", "按栏目"), ("qa", "有问必答"),
-                 ("category", "按五联分类"))
+                 ("category", "按五联分类"), ("projects", "联创项目"), ("area", "按属地"))
 
 
 # -- plain helpers -----------------------------------------------------------

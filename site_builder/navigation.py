@@ -30,12 +30,14 @@ def build_nav(build, extras: list) -> list:
 
 def _place(nav: list, page) -> None:
     """Put a feature's page under its section (appended), or as a top-level entry."""
+    if not page.in_nav:
+        return
     entry = {page.title: page.src_uri}
     for item in nav:
         if page.nav_section in item:
             item[page.nav_section].append(entry)
             return
-    nav.append(entry)
+    nav.append({page.nav_section: [entry]} if page.nav_section else entry)
 
 
 def _ordinary_pages(pages: list[str]) -> list[str]:

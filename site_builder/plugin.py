@@ -26,6 +26,7 @@ from .page_writer import FolderMaker, PageParts, PageWriter, PortalPageFile, wri
 from .pages.links import href
 from .pages.listing import plain_view_inputs, render_view
 from .pages.post import post_footer, post_header
+from .pages.registers import post_register_blocks
 from .plugin_config import PortalPluginConfig, check_options, portal_config
 from .sitebuild import empty_aside
 from .theme_env import cache_templates, list_visible_templates, reach_material
@@ -177,8 +178,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         post = self.build.post(uri)
         if post:
             rendered = self.build.rendered[uri]
-            body = (post_header(ctx, post) + f'<div class="portal-body" data-pagefind-body>{rendered.html}</div>'
-                    + post_footer(ctx, post))
+            above, below = post_register_blocks(ctx, post)  # a project's facts and progress, a progress note
+            body = (post_header(ctx, post) + above + f'<div class="portal-body" data-pagefind-body>{rendered.html}</div>'
+                    + below + post_footer(ctx, post))
             return PageParts(_plain_meta({"title": post.title, "description": post.summary or ""}), body,
                              rendered.toc, _feed_links(post.url, self._post_feeds(post)))
         if uri in self.extras:
@@ -208,8 +210,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         neighbours = [(p.url, p.title) if p else None
                       for p in self.build.page_context().site.neighbours.get(post.source, (None, None))]
         feeds = [(f.title, f.rss, f.atom) for f in self._post_feeds(post)]  # what its head links are made of
+        registers = post_register_blocks(self.build.page_context(), post)  # they show other posts' fields
         return "\0".join([self.inputs_settings, post.identity(), rendered.fingerprint(), repr(neighbours),
-                          repr(feeds)])
+                          repr(feeds), repr(registers)])
 
     def on_page_content(self, html, *, page, config, files):
         """Post bodies come rendered and sanitised from the core; everything else is sanitised here."""

@@ -11,6 +11,7 @@ FIXED_PATHS = frozenset({
     "assets", "category", "feeds", "level", "page", "pagefind", "qa", "search",
     "stats", "tag", "search-assets", "404", "stylesheets", "javascripts",
     "ask",  # /qa/ask/ (如何提问) sits beside the per-system Q&A pages /qa/<system>/
+    "projects", "project", "pairings", "groups", "area", "duty",  # the 联创 registers' pages
 })
 
 _SLUG_JUNK = re.compile(r"[^\w-]+")
@@ -27,6 +28,11 @@ def page_url(source: str) -> str:
 def reserved_ids(columns) -> frozenset[str]:
     """Ids no system may use: fixed paths and column ids."""
     return FIXED_PATHS | frozenset(columns)
+
+
+def column_url(column: str) -> str:
+    """The listing a post's column links to (a 联创项目 goes to the project register)."""
+    return "projects/" if column == "project" else f"{column}/"
 
 
 def tag_slug(tag: str) -> str:

@@ -10,7 +10,7 @@ from ..config import LEVEL_ORDER, LEVELS, PortalConfig
 from ..core.orgs import Orgs, System, Unit
 from ..core.posts import Post
 from ..core.qa import days_text, days_to_answer, days_waiting, is_overdue, qa_figures
-from ..core.urls import tag_slug
+from ..core.urls import column_url, tag_slug
 from ..core.views import Feed, Site, View
 from .links import a, href
 
@@ -24,6 +24,7 @@ class PageContext:
     site: Site
     now: datetime
     images: dict[str, str]  # post source → source path of its first image
+    registers: object = None  # core.registers.registry.Registers (联创台账)
 
 
 def date_text(moment: datetime) -> str:
@@ -43,7 +44,7 @@ def post_item(ctx: PageContext, post: Post, here: str) -> str:
         f'<p class="portal-item-meta">{a(f"{unit.system}/{unit.id}/", here, unit.name)}'
         f' · <span class="portal-level portal-level-{unit.level}">{unit.level_name}</span>'
         f' · <time datetime="{post.date.isoformat()}">{date_text(post.date)}</time>'
-        f' · {a(f"{post.type}/", here, ctx.config.column_name(post.type))}</p>'
+        f' · {a(column_url(post.type), here, ctx.config.column_name(post.type))}</p>'
         f'<p class="portal-item-summary">{escape(summary or "")}</p></div></li>'
     )
 
@@ -139,6 +140,9 @@ def _system(ctx: PageContext, view: View) -> str:
     head = ""
     if view.number == 1:
         head = section(f"组织架构（{view.system.kind_name}）", unit_tree(ctx, view.system, here))
+    if view.number == 1:
+        from .registers import system_projects
+        head += system_projects(ctx, view.system, here)
     return head + section(f"全系统动态（共 {view.total} 篇）", post_list(ctx, view.posts, here)) + (
         feed_links(view.feeds, here) if view.number == 1 else "")
 
@@ -155,6 +159,8 @@ def _unit(ctx: PageContext, view: View) -> str:
         qa_line = unit_qa_line(ctx, unit, here)
         if qa_line:
             parts.append(section("有问必答", qa_line))
+        from .registers import unit_registers
+        parts.append(unit_registers(ctx, unit, here))  # duty, pairings, projects
         adopted = ctx.site.adopted.get(unit.key, [])
         if adopted:
             parts.append(section("本单位采用的稿件", post_list(ctx, adopted, here)))

@@ -6,6 +6,7 @@ from html import escape
 
 from ..core.posts import Post
 from ..core.qa import days_to_answer
+from ..core.urls import column_url
 from .links import a
 from .listing import PageContext, date_text, tag_links
 
@@ -28,7 +29,7 @@ def post_header(ctx: PageContext, post: Post) -> str:
         unit_chain(ctx, post),
         f'<span class="portal-level portal-level-{unit.level}">{unit.level_name}</span>',
         f'<time datetime="{post.date.isoformat()}">{date_text(post.date)}</time>',
-        a(f"{post.type}/", here, ctx.config.column_name(post.type)),
+        a(column_url(post.type), here, ctx.config.column_name(post.type)),
     ]
     if post.category:
         facts.append(a(f"category/{post.category}/", here, ctx.config.category_name(post.category)))

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from operator import add
 
-from ..config import LEVEL_ORDER, LEVELS
+from ..config import LEVEL_ORDER, LEVELS, REGISTER_TYPES
 from ..core.urls import page_url
 from .index_files import fold
 
@@ -138,7 +138,7 @@ class Records:
         """The search record of one published post: its text, what a result shows, its filters."""
         unit = self.orgs.unit(post.unit_key)
         rendered = self.build.rendered[post.source]
-        parts = [post.title, post.question or "", html_text(rendered.html), "、".join(post.tags)]
+        parts = [post.title, post.question or "", html_text(rendered.html), "、".join(post.tags), *plan_text(post)]
         meta = {"title": post.title, "unit": unit.name, "date": post.date.strftime("%Y-%m-%d"),
                 "column": self.config.column_name(post.type)}
         if rendered.image:
@@ -155,15 +155,24 @@ class Records:
             "系统": [s.name for s in self.orgs.systems.values()],
             "层级": [LEVELS[level] for level in LEVEL_ORDER],
             "所属市": list(dict.fromkeys(self.cities.values())),
-            "栏目": list(self.config.columns.values()),
+            "栏目": [*self.config.columns.values(), *REGISTER_TYPES.values()],
             "年份": sorted(seen["年份"], reverse=True),
         }
         return [(param, label, [v for v in order[label] if v in seen[label]]) for param, label in FILTERS]
 
 
+def plan_text(post) -> list[str]:
+    """What a 联创项目 says besides its body: 工作要求, 成果检验, the responsible leader."""
+    plan = getattr(post, "plan", None)
+    return [t for t in (plan.goal, plan.measure, plan.lead) if t] if plan is not None else []
+
+
 def searchable_pages(build) -> list[str]:
-    """Ordinary pages worth finding (about, 投稿指南 …); the home page is a listing."""
-    return sorted(p for p in build.portal.pages if p != "index.md")
+    """Ordinary pages worth finding (about, 投稿指南 …) and the registers' pages in the navigation
+    (联创项目, 挂点帮带, 属地, 责任名册); the home page is a listing."""
+    from ..registers_pages import searchable_register_pages
+
+    return sorted([p for p in build.portal.pages if p != "index.md"] + searchable_register_pages(build))
 
 
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)
