@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-
-from portal_factory import build
 from registers_fixture import GROUPS, PAIRINGS, make_register_tree
 from test_incremental import counts, differences
+
+from portal_factory import build
 
 
 @pytest.fixture(autouse=True)

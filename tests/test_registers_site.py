@@ -8,10 +8,9 @@ import io
 import feedparser
 import lxml.html
 import pytest
-
-from portal_factory import build
 from registers_fixture import make_register_tree
 
+from portal_factory import build
 from site_builder.sitebuild import check
 
 
@@ -100,7 +99,8 @@ def test_unit_pages_show_duty_pairings_and_projects(site):
 
 
 def test_area_pages_include_nested_areas(site):
-    units = lambda url: page(site, url).xpath("//div[contains(@class, 'portal-area-units')]//tr/@data-unit")
+    def units(url):
+        return page(site, url).xpath("//div[contains(@class, 'portal-area-units')]//tr/@data-unit")
     assert units("area/np") == ["tax/np", "tax/np-jo", "radio/np", "radio/np-jo"]
     assert units("area/np-jo") == ["tax/np-jo", "radio/np-jo"]
     figures = {s.get("data-figure"): s.text for s in page(site, "area/np-jo").xpath("//strong[@data-figure]")}

@@ -10,6 +10,7 @@ from ..config import LEVEL_ORDER, LEVELS, PortalConfig
 from ..core.orgs import Orgs, System, Unit
 from ..core.posts import Post
 from ..core.qa import days_text, days_to_answer, days_waiting, is_overdue, qa_figures
+from ..core.registers.registry import Registers
 from ..core.urls import column_url, tag_slug
 from ..core.views import Feed, Site, View
 from .links import a, href
@@ -24,7 +25,7 @@ class PageContext:
     site: Site
     now: datetime
     images: dict[str, str]  # post source → source path of its first image
-    registers: object = None  # core.registers.registry.Registers (联创台账)
+    registers: Registers | None = None  # 联创台账: pairings, groups, projects
 
 
 def date_text(moment: datetime) -> str:

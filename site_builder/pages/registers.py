@@ -11,8 +11,16 @@ from ..core.orgs import Unit
 from ..core.registers.areas import area_chain, units_in_area
 from ..core.registers.pairings import Group, Pairing, groups_of_unit, pairings_of_unit
 from ..core.registers.projects import MILESTONE_STATES, STATUSES, ProjectFacts
-from ..core.registers.registry import (AREA_URL, GROUP_URL, PAIRINGS_URL, PROJECTS_URL, area_figures, area_posts,
-                                       pairing_activity)
+from ..core.registers.registry import (
+    AREA_URL,
+    GROUP_URL,
+    PAIRINGS_URL,
+    PROJECTS_URL,
+    Registers,
+    area_figures,
+    area_posts,
+    pairing_activity,
+)
 from .links import a
 from .listing import PageContext, date_text, feed_links, post_list, section
 
@@ -199,8 +207,8 @@ def pairings_body(ctx: PageContext, here: str = PAIRINGS_URL) -> str:
     registers = ctx.registers
     pairings = registers.pairings if registers else []
     cards = "".join(pairing_card(ctx, p, here) for p in pairings)
-    body = (f'<p class="portal-note">省、市两级机关的领导挂点联系下级单位，负责指导、联带其党建联创工作。'
-            f'下面列出每位领导挂点的单位，以及各单位在挂点期间（自开始日起）发布的文章数和最新文章。</p>'
+    body = ('<p class="portal-note">省、市两级机关的领导挂点联系下级单位，负责指导、联带其党建联创工作。'
+            '下面列出每位领导挂点的单位，以及各单位在挂点期间（自开始日起）发布的文章数和最新文章。</p>'
             + section(f"挂点帮带（{len(pairings)}）", f'<ul class="portal-list">{cards}</ul>' if cards
                       else '<p class="portal-empty">尚未登记挂点帮带（content/pairings.yml）</p>'))
     groups = registers.groups if registers else []
@@ -298,7 +306,7 @@ def area_body(ctx: PageContext, area_id: str, feeds: list) -> str:
     inner = [ctx.orgs.areas[c] for c in area.children]
     if inner:
         head.append("下辖：" + "、".join(a(f"{AREA_URL}{c.id}/", here, c.name) for c in inner))
-    f = area_figures(ctx.orgs, ctx.site, ctx.registers, area.id, ctx.now)
+    f = area_figures(ctx.orgs, ctx.site, ctx.registers or Registers(), area.id, ctx.now)
     figures = (f'<ul class="portal-area-figures" data-year="{f.year}">'
                f'<li>单位 <strong data-figure="units">{f.units}</strong> 个</li>'
                f'<li>发文 <strong data-figure="posts">{f.posts}</strong> 篇</li>'
