@@ -126,6 +126,8 @@ def test_code_workflow_tests_on_windows_and_macos_too():
     assert job["strategy"]["fail-fast"] is False
     assert "3.10" in matrix["python"]  # the oldest Python pyproject.toml allows
     assert job["defaults"]["run"]["shell"] == "bash"  # a failing command fails its step on Windows too
+    assert job["env"]["CI"] == "false"  # browser tests skip there, and must not count as failures
+    assert "CI" not in flow["jobs"]["test-linux"].get("env", {})  # on Linux every test must run
     runs = commands(job["steps"])
     assert README_TEST in runs
     portal = [argv for r in runs for argv in portal_invocations(r)]
