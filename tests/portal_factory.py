@@ -95,11 +95,12 @@ class PortalTree:
 
 
 def build(tree: PortalTree, site: Path | None = None, strict: bool = False, config: str | None = None,
-          cache_dir: Path | None = None) -> tuple[bool, Path]:
-    """Run a real `portal build` of the tree (in-process) and return (ok, site folder)."""
+          cache_dir: Path | None = None, epoch: str = FIXED_EPOCH) -> tuple[bool, Path]:
+    """Run a real `portal build` of the tree (in-process) at the reference time `epoch`
+    (SOURCE_DATE_EPOCH) and return (ok, site folder)."""
     from site_builder.sitebuild import build_site
 
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     site = site or tree.root / "site"
     cache_dir = cache_dir or tree.root / ".cache"  # never the repository's own cache

@@ -48,8 +48,19 @@ def test_identity_changes_with_any_field_and_the_summary():
     summary = post.identity()
     post.summary = "摘要"
     assert post.identity() != summary
-    post.digest = ""  # a post made in code, without a source file: its whole repr
-    assert post.identity() == repr(post)
+    post.digest = ""  # a post made in code, without a source file: every field counts
+    made_in_code = post.identity()
+    assert "建瓯主题党日" in made_in_code and "正文。" in made_in_code and "摘要" in made_in_code
+    changes = {"title": "别的标题", "date": datetime(2026, 3, 15, tzinfo=ZoneInfo("Asia/Shanghai")), "type": "experience",
+               "body": "别的正文。", "category": "center", "tags": ("新标签",), "author": "李四", "summary": "别的摘要",
+               "featured_by": ("tax/prov",), "draft": True, "question": "问？", "asked_by": "某支部",
+               "answered": datetime(2026, 3, 20, tzinfo=ZoneInfo("Asia/Shanghai")), "body_line": 9}
+    for name, value in changes.items():
+        before = getattr(post, name)
+        setattr(post, name, value)
+        assert post.identity() != made_in_code, name
+        setattr(post, name, before)
+    assert post.identity() == made_in_code
 
 
 @pytest.mark.parametrize("value", ['"2026-03-14 09:30"', "2026-03-14 09:30", "'2026-03-14'"])

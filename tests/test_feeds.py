@@ -58,6 +58,13 @@ SUBTREES = {
 }
 UNITS = ["tax/prov", "tax/np", "tax/np-jo", "tax/np-wys", "tax/sm", "tax/sm-yx", "radio/prov", "radio/np", "radio/np-jo"]
 ANSWERED = {"tax/np/2026/q1.md": "2026-09-20", "radio/prov/2026/g2.md": "2026-03-10"}
+REFERENCE = datetime(2026, 11, 25, 20, 0, tzinfo=TZ)  # FIXED_EPOCH (2026-11-25 12:00 UTC) in Asia/Shanghai
+# Every RSS file of the fixture portal (each has an Atom twin), listed by hand from the model above.
+RSS_FILES = (["rss.xml", "tax/rss.xml", "radio/rss.xml", "qa/rss.xml", "qa/answered-rss.xml", "news/rss.xml",
+              "experience/rss.xml"]
+             + [f"level/{level}/rss.xml" for level in ("province", "city", "county")]
+             + [f"category/{c}/rss.xml" for c in ("center", "civility", "grassroots", "integrity", "quality")]
+             + [f"{unit}/{name}" for unit in UNITS for name in ("rss.xml", "subtree-rss.xml")])
 
 
 def write_fixture(tree: PortalTree) -> None:
@@ -262,7 +269,7 @@ def test_empty_feed_uses_the_build_reference_time(engine, tmp_path):
     feed = next(f for f in result.site.feeds if f.key == "unit/radio/np")
     assert feed.posts == []
     atom = etree.fromstring(feeds.FeedWriter(result).documents(feed)[1])
-    assert datetime.fromisoformat(atom.findtext(f"{ATOM}updated")) == result.now
+    assert datetime.fromisoformat(atom.findtext(f"{ATOM}updated")) == REFERENCE
 
 
 def test_missing_site_url_falls_back_to_localhost(engine, tmp_path):
@@ -278,7 +285,8 @@ def test_missing_site_url_falls_back_to_localhost(engine, tmp_path):
 
 def test_every_feed_parses_and_has_the_required_elements(default_site):
     files = feed_files(default_site)
-    assert len(files) >= 2 * (1 + 2 + 2 * len(UNITS) + 3 + 3 + 5 + 1)
+    assert sorted(p.relative_to(default_site).as_posix() for p in files) == sorted(
+        RSS_FILES + [rel.replace("rss.xml", "atom.xml") for rel in RSS_FILES])
     for path in files:
         rel = path.relative_to(default_site).as_posix()
         parse(path)
@@ -294,9 +302,16 @@ def check_rss(root, rel: str) -> None:
     channel = root.find("channel")
     for name in ("title", "link", "description", "lastBuildDate"):
         assert channel.findtext(name), (rel, name)
-    assert channel.findtext("link") == BASE + posixpath.dirname(rel) + "/" if "/" in rel else BASE
+    folder_url = BASE + posixpath.dirname(rel) + "/" if "/" in rel else BASE
+    assert channel.findtext("link") == folder_url, rel
     assert channel.find(f"{ATOM}link[@rel='self']").get("href") == BASE + rel
-    email.utils.parsedate_to_datetime(channel.findtext("lastBuildDate"))
+    last_build = email.utils.parsedate_to_datetime(channel.findtext("lastBuildDate"))
+    published = [email.utils.parsedate_to_datetime(item.findtext("pubDate")) for item in channel.findall("item")]
+    if published:  # the newest date of the feed's posts (asked or answered), never the clock
+        assert last_build >= max(published), rel
+        assert last_build in set(published) | {when(day) for day in ANSWERED.values()}, rel
+    else:
+        assert last_build == REFERENCE, rel
     for item in channel.findall("item"):
         assert item.findtext("title") and item.findtext("link").startswith(BASE)
         assert item.findtext("guid").startswith("tag:127.0.0.1,2026:")
@@ -375,11 +390,10 @@ def test_opml_lists_every_feed_with_readable_titles(default_site):
     root = etree.parse(str(default_site / "feeds.opml")).getroot()
     assert root.tag == "opml" and root.get("version") == "2.0"
     assert root.findtext("head/title") == "三级联创网络互动平台 全部订阅源"
-    reference = datetime.fromtimestamp(int(FIXED_EPOCH), TZ)
-    assert email.utils.parsedate_to_datetime(root.findtext("head/dateCreated")) == reference
+    assert email.utils.parsedate_to_datetime(root.findtext("head/dateCreated")) == REFERENCE
     outlines = root.findall(".//outline[@xmlUrl]")
-    rss_files = {BASE + p.relative_to(default_site).as_posix() for p in feed_files(default_site) if p.name.endswith("rss.xml")}
-    assert {o.get("xmlUrl") for o in outlines} == rss_files and len(outlines) == len(rss_files)
+    assert sorted(o.get("xmlUrl") for o in outlines) == sorted(BASE + rel for rel in RSS_FILES)
+    assert all((default_site / rel).is_file() for rel in RSS_FILES)
     assert all(o.get("type") == "rss" and o.get("text") and o.get("htmlUrl").startswith(BASE) for o in outlines)
     folders = [o.get("text") for o in root.findall("body/outline")]
     assert folders == ["全站", "税务系统", "广播电视系统"]

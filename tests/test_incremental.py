@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from portal_factory import ORGS_YML, PortalTree, build
+from portal_factory import FIXED_EPOCH, ORGS_YML, PortalTree, build
 from site_builder import engine, page_writer, workers
 
 
@@ -243,6 +243,25 @@ def test_feeds_with_posts_do_not_depend_on_the_reference_time(tmp_path, monkeypa
     with_posts = [f for f in feeds if b"<item>" in (sites[0] / f).read_bytes() or b"<entry>" in (sites[0] / f).read_bytes()]
     assert len(with_posts) > 4
     assert [f for f in with_posts if (sites[0] / f).read_bytes() != (sites[1] / f).read_bytes()] == []
+
+
+def test_warm_build_at_a_later_reference_time_equals_cold_build(tmp_path, caplog):
+    """A cache made at one reference time, reused by a build a week later, writes what a cold
+    build at that later time writes: empty feeds, waiting days, overdue marks and the bulletin
+    all move with the reference time."""
+    later = str(int(FIXED_EPOCH) + 7 * 86400)  # 2026-12-02: a new month, q2 overdue
+    tree = make_tree(tmp_path / "portal")
+    cache = tmp_path / "cache"
+    ok, first = build(tree, tmp_path / "first", cache_dir=cache)
+    assert ok
+    ok, warm = build(tree, tmp_path / "warm", cache_dir=cache, epoch=later)
+    assert ok
+    ok, cold = build(tree, tmp_path / "cold", cache_dir=tmp_path / "cache-cold", epoch=later)
+    assert ok
+    assert differences(warm, cold) == []
+    assert differences(first, cold)  # the later time shows: the comparison is not vacuous
+    empty_feed = "tax/np-wys/atom.xml"  # no posts: dated by the reference time
+    assert b"2026-12-02T20:00:00+08:00" in (warm / empty_feed).read_bytes()
 
 
 def test_sitemap_lists_every_page(tmp_path, caplog):

@@ -12,10 +12,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import feedparser
 import pytest
 from lxml import html as lxml_html
 
-from portal_factory import ORGS_YML, build
+from portal_factory import FIXED_EPOCH, ORGS_YML, PortalTree, build
 from site_builder.config import PortalConfig
 from site_builder.core.orgs import load_orgs
 from site_builder.core.posts import Post
@@ -249,3 +250,47 @@ def test_overdue_limit_comes_from_mkdocs_yml(tmp_path):
     assert not root.xpath('.//*[contains(@class,"portal-overdue")]')  # 7 working days is not more than 7
     assert "超过 7 个工作日" in root.text_content()
     assert "超过 7 个工作日" in article(site, "stats").text_content()
+
+
+# -- weekends, and answers out of the order asked --------------------------
+
+SUNDAY = str(int(FIXED_EPOCH) + 4 * 86400)  # 2026-11-29 20:00 Asia/Shanghai, a Sunday
+
+
+@pytest.fixture(scope="module")
+def weekend_site(tmp_path_factory) -> Path:
+    """Questions asked on a Saturday, a Monday and a Friday, measured on a Sunday with a limit of
+    4 working days; two answers given in the opposite order of their questions."""
+    root = tmp_path_factory.mktemp("qa-weekend")
+    tree = PortalTree(root)
+    question(tree, "tax/np/q-saturday.md", "周六提问", "2026-11-21", "周六提出的问题？")  # Mon–Fri 23–27: 5
+    question(tree, "tax/np/q-monday.md", "周一提问", "2026-11-23", "周一提出的问题？")  # Tue–Fri: 4
+    question(tree, "tax/np/q-friday.md", "周五提问", "2026-11-27", "周五提出的问题？")  # Sat, Sun: 0
+    question(tree, "tax/np/q-early.md", "早问晚答", "2026-09-01", "九月一日提出的问题？",
+             answered="2026-11-20", body="十一月二十日答复。")
+    question(tree, "tax/np/q-late.md", "晚问早答", "2026-11-02", "十一月二日提出的问题？",
+             answered="2026-11-03", body="次日答复。")
+    config = write_config(root)
+    config.write_text(config.read_text(encoding="utf-8").replace("qa_overdue_workdays: 5", "qa_overdue_workdays: 4"),
+                      encoding="utf-8")
+    ok, site = build(tree, strict=True, config=str(config), epoch=SUNDAY)
+    assert ok
+    return site
+
+
+def test_waiting_days_asked_and_measured_on_weekends(weekend_site):
+    pending = section_items(article(weekend_site, "qa"), "待答复")
+    assert titles(pending) == ["周六提问", "周一提问", "周五提问"]
+    waited = [li.xpath('.//*[contains(@class,"portal-waiting")]')[0].text_content() for li in pending]
+    assert waited == ["5", "4", "0"]
+    overdue = [bool(li.xpath('.//*[contains(@class,"portal-overdue")]')) for li in pending]
+    assert overdue == [True, False, False]  # more than 4 working days: only the Saturday question
+    assert qa_unit_table(article(weekend_site, "qa"))["南平市税务局"] == ["2", "40.5", "3", "1"]  # answered in 80 and 1 days
+
+
+def test_answered_questions_follow_the_answer_date_not_the_question_date(weekend_site):
+    answered = section_items(article(weekend_site, "qa"), "已答复")
+    assert titles(answered) == ["早问晚答", "晚问早答"]
+    feed = feedparser.parse((weekend_site / "qa" / "answered-rss.xml").read_bytes())
+    assert [e.link.rsplit("/", 2)[-2] for e in feed.entries] == ["q-early", "q-late"]
+    assert feed.entries[0].published == "Fri, 20 Nov 2026 00:00:00 +0800"

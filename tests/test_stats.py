@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,12 +19,14 @@ import pytest
 from lxml import html as lxml_html
 
 from portal_factory import FIXED_EPOCH, build, serving
+from site_builder import stats_pages
 from site_builder.config import PortalConfig, ScoreWeights
 from site_builder.core.clock import reference_time
 from site_builder.core.content import load_portal
 from site_builder.core.orgs import Orgs
 from site_builder.core.stats import compute_bulletin, monthly_counts, periods
 from site_builder.core.urls import reserved_ids
+from site_builder.engine import MarkdownSettings, PortalBuild
 from site_builder.pages.charts import horizontal_bars
 from stats_fixture import fixture_tree, write_config
 
@@ -212,6 +215,38 @@ def test_monthly_counts_cross_the_year_boundary():
     assert [m.label for m in months] == ["2025-12", "2026-01", "2026-02"]
 
 
+DRAFT = "tax/sm-yx/2026/d2.md"  # dated 2026-11-24: this month, had it counted
+
+
+def test_drafts_shown_by_serve_are_not_counted(tmp_path, monkeypatch):
+    """`portal serve` shows drafts (show_drafts); the bulletin it writes still leaves them out."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    tree = fixture_tree(tmp_path)
+    preview = PortalBuild(str(tree.content), replace(CONFIG, show_drafts=True), MarkdownSettings())
+    preview.run()
+    assert preview.problems == [] and preview.portal is not None
+    assert DRAFT in {p.source for p in preview.portal.posts}  # shown …
+    stats_pages.write(preview, str(tmp_path / "site"))
+    for period in ("month", "quarter", "year", "all"):  # … but not counted
+        rows = read_csv(tmp_path / "site" / "stats" / f"units-{period}.csv")
+        assert {f"{r['system']}/{r['unit']}": float(r["score"]) for r in rows} == {
+            k: v[-1] for k, v in EXPECTED[period].items()}, period
+    monthly = {r["month"]: r for r in read_csv(tmp_path / "site" / "stats" / "monthly.csv")}
+    assert monthly["2026-11"]["county"] == "1"
+    silent = read_csv(tmp_path / "site" / "stats" / "silent-month.csv")
+    assert "sm-yx" in [r["unit"] for r in silent if r["system"] == "tax"]
+
+
+def test_core_bulletin_leaves_drafts_out(tmp_path):
+    tree = fixture_tree(tmp_path)
+    shown = replace(CONFIG, show_drafts=True)
+    portal = load_portal(str(tree.content), shown, fixture_now(), reserved_ids(COLUMNS))
+    assert DRAFT in {p.source for p in portal.posts}
+    month = compute_bulletin(portal.orgs, portal.posts, shown, fixture_now()).period("month")
+    assert {f.unit.key: f.score for f in month.units} == {k: v[-1] for k, v in EXPECTED["month"].items()}
+    assert {f.unit.key: f.total for f in month.units}["tax/sm-yx"] == 0
+
+
 # -- built site --------------------------------------------------------------
 
 
@@ -339,3 +374,53 @@ def test_browser_loads_bulletin_without_other_hosts(site):
 
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+# -- period boundaries -------------------------------------------------------
+
+NEW_YEARS_EVE = str(int(FIXED_EPOCH) + 36 * 86400)  # 2026-12-31 20:00 Asia/Shanghai
+BOUNDARY_POSTS = {  # tax/np-jo news: name → date; a post may be dated up to a day ahead
+    "new-year": "2027-01-01", "year-end": "2026-12-31", "month-start": "2026-12-01", "last-month-end": "2026-11-30",
+    "quarter-start": "2026-10-01", "last-quarter-end": "2026-09-30", "year-start": "2026-01-01",
+    "last-year-end": "2025-12-31",
+}
+# Counted by hand: December [12-01, 01-01), Q4 [10-01, 01-01), 2026 [01-01, 01-01 of 2027).
+BOUNDARY_NEWS = {"month": 2, "quarter": 4, "year": 6, "all": 8}
+# tax/np questions: asked 09-28, answered 10-01 (3 days); asked 11-30, answered 12-01 (1 day).
+BOUNDARY_QA = {"month": ("0", "1", "1"), "quarter": ("1", "2", "2"), "year": ("2", "2", "2"), "all": ("2", "2", "2")}
+
+
+@pytest.fixture(scope="module")
+def boundary_site(tmp_path_factory) -> Path:
+    """Posts on the first and last days of months, quarters and years, built on New Year's Eve."""
+    from portal_factory import PortalTree
+    from stats_fixture import question
+
+    root = tmp_path_factory.mktemp("boundaries")
+    tree = PortalTree(root)
+    for name, day in BOUNDARY_POSTS.items():
+        tree.post(f"tax/np-jo/{name}.md", f"边界 {name}", day, "news")
+    question(tree, "tax/np/q-quarter.md", "季初答复", "2026-09-28", "九月二十八日的问题？", answered="2026-10-01",
+             body="十月一日答复。")
+    question(tree, "tax/np/q-month.md", "月初答复", "2026-11-30", "十一月三十日的问题？", answered="2026-12-01",
+             body="十二月一日答复。")
+    ok, site = build(tree, strict=True, config=str(write_config(root)), epoch=NEW_YEARS_EVE)
+    assert ok
+    return site
+
+
+@pytest.mark.parametrize("period", ["month", "quarter", "year", "all"])
+def test_first_and_last_days_of_periods(boundary_site, period):
+    rows = {f"{r['system']}/{r['unit']}": r for r in read_csv(boundary_site / "stats" / f"units-{period}.csv")}
+    assert int(rows["tax/np-jo"]["news"]) == BOUNDARY_NEWS[period]
+    qa, answered, median_days = BOUNDARY_QA[period]
+    assert (rows["tax/np"]["qa"], rows["tax/np"]["answered"], rows["tax/np"]["median_answer_days"]) == (
+        qa, answered, median_days)
+
+
+def test_monthly_chart_window_ends_with_the_reference_month(boundary_site):
+    rows = {r["month"]: r for r in read_csv(boundary_site / "stats" / "monthly.csv")}
+    assert list(rows) == [f"2026-{m:02d}" for m in range(1, 13)]  # neither 2025-12 nor 2027-01
+    county = {month: int(r["county"]) for month, r in rows.items() if r["county"] != "0"}
+    assert county == {"2026-01": 1, "2026-09": 1, "2026-10": 1, "2026-11": 1, "2026-12": 2}
+    assert {month: int(r["city"]) for month, r in rows.items() if r["city"] != "0"} == {"2026-09": 1, "2026-11": 1}

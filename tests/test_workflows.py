@@ -9,6 +9,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -273,15 +274,23 @@ def test_pre_commit_hook_checks_staged_posts(project):
     assert done.returncode == 1 and done.stdout.startswith("content/tax/np/2026/staged.md:7: 链接的文章")
 
 
+def pre_commit_program() -> str | None:
+    """pre-commit as installed with the test extra: beside this interpreter (a venv that is not
+    activated is not on PATH), else on PATH."""
+    beside = os.pathsep.join({sysconfig.get_path("scripts"), os.path.dirname(sys.executable)})
+    return shutil.which("pre-commit", path=beside) or shutil.which("pre-commit")
+
+
 def test_pre_commit_runs_the_hook_on_a_commit(project):
-    if shutil.which("pre-commit") is None:
+    program = pre_commit_program()
+    if program is None:
         pytest.skip("pre-commit is not installed")
     tree, env = project
     shutil.copy(REPO / ".pre-commit-config.yaml", tree.root / ".pre-commit-config.yaml")
     env = {**env, "PRE_COMMIT_HOME": str(tree.root.parent / "pre-commit-home")}
     tree.post("tax/np/2026/bad.md", "栏目写错", "2026-03-03", type_="notice")
     subprocess.run(["git", "add", "."], cwd=tree.root, check=True)
-    done = subprocess.run(["pre-commit", "run"], cwd=tree.root, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([program, "run"], cwd=tree.root, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1
     assert "content/tax/np/2026/bad.md:4: 栏目“notice”不存在" in done.stdout
 
