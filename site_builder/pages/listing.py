@@ -151,6 +151,9 @@ def _system(ctx: PageContext, view: View) -> str:
 def _unit(ctx: PageContext, view: View) -> str:
     here, unit = view.url, view.unit
     parts = [f'<p class="portal-unit-meta">{escape(ctx.orgs.systems[unit.system].name)} · {unit.level_name}</p>']
+    if view.number == 1:
+        from .registers import unit_duty
+        parts.append(unit_duty(ctx, unit, here))  # 责任与联络, 属地
     parts.append(section(f"本单位文章（共 {view.total} 篇）", post_list(ctx, view.posts, here)))
     if view.number == 1:
         if ctx.orgs.children(unit):
@@ -161,7 +164,7 @@ def _unit(ctx: PageContext, view: View) -> str:
         if qa_line:
             parts.append(section("有问必答", qa_line))
         from .registers import unit_registers
-        parts.append(unit_registers(ctx, unit, here))  # duty, pairings, projects
+        parts.append(unit_registers(ctx, unit, here))  # pairings, groups, projects
         adopted = ctx.site.adopted.get(unit.key, [])
         if adopted:
             parts.append(section("本单位采用的稿件", post_list(ctx, adopted, here)))

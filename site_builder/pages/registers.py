@@ -142,7 +142,8 @@ def projects_overview(ctx: PageContext, projects: list[ProjectFacts], here: str,
             f' · <span class="portal-overdue">逾期</span> <strong>{overdue}</strong></p>'
             + project_filters(ctx, here)
             + section(title, project_list(ctx, projects, here))
-            + '<p class="portal-note">逾期：未完成且已过完成期限，或有里程碑过了计划日期仍未达成。按完成期限排列。</p>'
+            + '<p class="portal-note">逾期：未完成且已过完成期限，或有里程碑过了计划日期仍未达成。'
+              '排列：逾期的在前，其次是未完成的，最后是已完成的，各按完成期限先后。</p>'
             + f'<p>{a(PROJECTS_URL + "projects.csv", here, "下载项目台账 CSV（projects.csv）", "portal-csv")}</p>')
 
 
@@ -289,8 +290,8 @@ def unit_duty(ctx: PageContext, unit: Unit, here: str) -> str:
 
 
 def unit_registers(ctx: PageContext, unit: Unit, here: str) -> str:
-    """Everything the registers add to a unit page."""
-    return unit_duty(ctx, unit, here) + unit_pairings(ctx, unit, here) + unit_projects(ctx, unit, here)
+    """What the registers add below a unit's posts (its duty comes first, see `unit_duty`)."""
+    return unit_pairings(ctx, unit, here) + unit_projects(ctx, unit, here)
 
 
 def area_body(ctx: PageContext, area_id: str, feeds: list) -> str:

@@ -295,8 +295,12 @@ class ProjectIndex:
                                      "该文件须写 type: project 且没有问题"))
 
     def ordered(self) -> list[ProjectFacts]:
-        """Projects by due date (soonest first), then id."""
-        return sorted(self.projects.values(), key=lambda p: (p.plan.due, p.id))
+        """Overdue projects first, then the other open ones, then the done ones; each by due
+        date (soonest first), then id: what needs attention comes first."""
+        def rank(project: ProjectFacts) -> tuple:
+            group = 0 if project.overdue else 2 if project.plan.status == "done" else 1
+            return (group, project.plan.due, project.id)
+        return sorted(self.projects.values(), key=rank)
 
     def of_unit(self, unit_key: str) -> tuple[list[ProjectFacts], list[ProjectFacts]]:
         """(projects the unit leads, projects it takes part in)."""
