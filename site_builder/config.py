@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .core.calendar import PLAIN_WEEK, WorkCalendar
+
 DEFAULT_COLUMNS: dict[str, str] = {
     "news": "工作动态",
     "experience": "经验交流",
@@ -66,6 +68,7 @@ class PortalConfig:
     attachment_types: tuple[str, ...] = DEFAULT_ATTACHMENT_TYPES
     score: ScoreWeights = field(default_factory=ScoreWeights)
     show_drafts: bool = False
+    calendar: WorkCalendar = PLAIN_WEEK  # content/calendar.yml, set by the build (core/calendar.py)
 
     def column_name(self, column: str) -> str:
         """Chinese name of a column id (the id itself when unknown)."""

@@ -26,6 +26,7 @@ from .cache import (
 from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
+from .core.interact import with_registers
 from .core.posts import Post, load_post
 from .core.problems import Problem
 from .core.registers.registry import Registers, load_registers, register_feeds
@@ -79,9 +80,12 @@ class PortalBuild:
         """Load and check the tree, render every post (or only `render_only`), build every view.
         `loaded` is called once the posts are known, `rendered` once they are rendered (some
         may then be dropped), both before the views are built."""
+        self.config, register_problems = with_registers(self.content_dir, self.config)
+        self._parse_settings = None  # the settings now hold the registers
         parsed = self.parsed_cache() if sources is None else None
         self.portal = load_portal(self.content_dir, self.config, self.now, reserved_ids(self.config.columns),
                                   sources, parse=partial(parsed.load, load_post) if parsed else None)
+        self.portal.problems.extend(register_problems)
         if parsed:
             parsed.save()
         if loaded is not None:

@@ -16,6 +16,7 @@ from datetime import timedelta
 from html import escape
 
 from .config import LEVEL_ORDER, LEVELS
+from .core.qa import WORKDAY_RULE
 from .core.stats import Bulletin, PeriodStats, UnitFigures, compute_bulletin
 from .extras import ExtraPage
 from .pages.charts import grouped_bars, horizontal_bars, number
@@ -248,7 +249,7 @@ def rules_html(build) -> str:
         f"答复：每答复一个问题 {number(weights.answered)} 分，按答复日期（answered）计入统计期；"
         f"“答复用时中位数”为这些问题从提问到答复的天数的中位数。",
         f"逾期：提问后超过 {config.qa_overdue_workdays} 个工作日仍未答复的问题，每个扣 {number(weights.overdue)} 分"
-        f"（按提问日期计入统计期，以统计截止日为准）。",
+        f"（{WORKDAY_RULE}；按提问日期计入统计期，以统计截止日为准）。",
         "排名：按得分从高到低；得分相同时依次比较稿件数、被采用数、答复数，仍相同时按组织登记表中的顺序。",
         "草稿（draft: true）不计入统计。计分权重在 mkdocs.yml 的 portal 插件 score 选项中配置。",
     ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..config import PortalConfig
+from .interact import is_register_source
 from .orgs import Orgs, load_orgs
 from .posts import Post, load_post
 from .problems import Problem
@@ -157,6 +158,9 @@ def is_data_file(source: str) -> bool:
 def _load_source(portal: Portal, source: str, read, config: PortalConfig, now: datetime, parse=load_post) -> None:
     if is_data_file(source):
         portal.skipped.add(source)
+        return
+    if is_register_source(source):
+        portal.skipped.add(source)  # read with the settings (core/interact.py)
         return
     if _refuse(portal, source, config):
         return

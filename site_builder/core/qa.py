@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
+from .calendar import PLAIN_WEEK, WorkCalendar
 from .posts import Post
 
-
-def workdays_between(start: date, end: date) -> int:
-    """Working days (Mon–Fri) after `start` up to and including `end`; 0 when end ≤ start."""
-    if end <= start:
-        return 0
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(1, rest + 1):
-        if (start + timedelta(days=offset)).weekday() < 5:
-            count += 1
-    return count
+# How working days are counted, as readers are told (Q&A pages, bulletin rules).
+WORKDAY_RULE = "工作日按工作日历计算：周一至周五，扣除法定节假日，加上调休上班的周末"
 
 
-def days_waiting(question: Post, now: datetime) -> int:
-    """Working days a pending question has waited so far."""
-    return workdays_between(question.date.date(), now.date())
+def workdays_between(start: date, end: date, calendar: WorkCalendar = PLAIN_WEEK) -> int:
+    """Working days of `calendar` (default Mon–Fri) after `start` up to and including `end`;
+    0 when end ≤ start."""
+    return calendar.workdays_between(start, end)
+
+
+def days_waiting(question: Post, now: datetime, calendar: WorkCalendar = PLAIN_WEEK) -> int:
+    """Working days a pending question has waited so far, counted from when it was asked
+    (`date`, also after a transfer)."""
+    return workdays_between(question.date.date(), now.date(), calendar)
 
 
 def days_to_answer(question: Post) -> int | None:
@@ -34,9 +32,14 @@ def days_to_answer(question: Post) -> int | None:
     return max(0, (question.answered.date() - question.date.date()).days)
 
 
-def is_overdue(question: Post, now: datetime, limit_workdays: int) -> bool:
+def is_overdue(question: Post, now: datetime, limit_workdays: int, calendar: WorkCalendar = PLAIN_WEEK) -> bool:
     """A pending question that has waited longer than the limit."""
-    return question.pending and days_waiting(question, now) > limit_workdays
+    return question.pending and days_waiting(question, now, calendar) > limit_workdays
+
+
+def answer_due(question: Post, limit_workdays: int, calendar: WorkCalendar = PLAIN_WEEK) -> date:
+    """The last day on which an answer is still in time (`limit_workdays` working days after asking)."""
+    return calendar.add_workdays(question.date.date(), limit_workdays)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,8 @@ def median(values: list[int]) -> float | None:
     return float(statistics.median(values))
 
 
-def qa_figures(questions: list[Post], now: datetime, limit_workdays: int) -> QaFigures:
+def qa_figures(questions: list[Post], now: datetime, limit_workdays: int,
+               calendar: WorkCalendar = PLAIN_WEEK) -> QaFigures:
     """Answered count, median days to answer, pending and overdue counts of `questions`."""
     answered = [q for q in questions if q.type == "qa" and q.answered is not None]
     pending = [q for q in questions if q.pending]
@@ -64,7 +68,7 @@ def qa_figures(questions: list[Post], now: datetime, limit_workdays: int) -> QaF
         answered=len(answered),
         median_days=median([days_to_answer(q) for q in answered]),
         pending=len(pending),
-        overdue=sum(1 for q in pending if is_overdue(q, now, limit_workdays)),
+        overdue=sum(1 for q in pending if is_overdue(q, now, limit_workdays, calendar)),
     )
 
 

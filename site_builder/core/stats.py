@@ -146,7 +146,7 @@ def unit_figures(unit: Unit, posts: list[Post], period: Period, orgs: Orgs,
     figures = UnitFigures(
         unit, counts, adopted=len(adopted), adoptions={lv: levels[lv] for lv in LEVEL_ORDER if levels[lv]},
         answered=len(answered), median_days=median([days_to_answer(q) for q in answered]),
-        overdue=sum(1 for p in dated if is_overdue(p, now, config.qa_overdue_workdays)),
+        overdue=sum(1 for p in dated if is_overdue(p, now, config.qa_overdue_workdays, config.calendar)),
     )
     figures.score = score(figures, config.score)
     return figures

@@ -9,7 +9,7 @@ from html import escape
 from ..config import LEVEL_ORDER, LEVELS, PortalConfig
 from ..core.orgs import Orgs, System, Unit
 from ..core.posts import Post
-from ..core.qa import days_text, days_to_answer, days_waiting, is_overdue, qa_figures
+from ..core.qa import WORKDAY_RULE, answer_due, days_text, days_to_answer, days_waiting, is_overdue, qa_figures
 from ..core.registers.registry import Registers
 from ..core.urls import column_url, tag_slug
 from ..core.views import Feed, Site, View
@@ -181,7 +181,8 @@ def _qa(ctx: PageContext, view: View) -> str:
         items = "".join(_pending_item(ctx, q, here, limit) for q in pending)
         parts.append(section(f"待答复（{len(pending)}）",
                              f'<ul class="portal-list">{items}</ul>' if items else '<p class="portal-empty">没有待答复的问题</p>'))
-        parts.append(f'<p class="portal-note">超过 {limit} 个工作日未答复的问题标为“逾期”。'
+        parts.append(f'<p class="portal-note">超过 {limit} 个工作日未答复的问题标为“逾期”'
+                     f'（{WORKDAY_RULE}）。'
                      f'{a("qa/ask/", here, "如何提问 ›")}</p>')
     answered = "".join(_answered_item(ctx, q, here) for q in view.posts)
     parts.append(section(f"已答复（{view.total}）",
@@ -202,7 +203,7 @@ def unit_qa_line(ctx: PageContext, unit: Unit, here: str) -> str:
     questions = unit_questions(ctx, unit)
     if not questions:
         return ""
-    f = qa_figures(questions, ctx.now, ctx.config.qa_overdue_workdays)
+    f = qa_figures(questions, ctx.now, ctx.config.qa_overdue_workdays, ctx.config.calendar)
     return (f'<p class="portal-qa-figures">已答复 <strong>{f.answered}</strong> 个 · '
             f'答复用时中位数 <strong>{days_text(f.median_days)}</strong> 天 · 待答复 <strong>{f.pending}</strong> 个 · '
             f'逾期 <strong>{f.overdue}</strong> 个 · {a(f"qa/{unit.system}/{unit.id}/", here, "查看问题")}</p>')
@@ -217,7 +218,7 @@ def _qa_unit_figures(ctx: PageContext, view: View) -> str:
     for unit in units:
         questions = unit_questions(ctx, unit)
         if questions:
-            f = qa_figures(questions, ctx.now, ctx.config.qa_overdue_workdays)
+            f = qa_figures(questions, ctx.now, ctx.config.qa_overdue_workdays, ctx.config.calendar)
             rows.append(f'<tr><td>{a(f"qa/{unit.system}/{unit.id}/", view.url, unit.name)}</td><td>{f.answered}</td>'
                         f'<td>{days_text(f.median_days)}</td><td>{f.pending}</td><td>{f.overdue}</td></tr>')
     if not rows:
@@ -229,13 +230,14 @@ def _qa_unit_figures(ctx: PageContext, view: View) -> str:
 
 def _pending_item(ctx: PageContext, question: Post, here: str, limit: int) -> str:
     unit = ctx.orgs.unit(question.unit_key)
-    waited = days_waiting(question, ctx.now)
-    overdue = is_overdue(question, ctx.now, limit)
+    waited = days_waiting(question, ctx.now, ctx.config.calendar)
+    overdue = is_overdue(question, ctx.now, limit, ctx.config.calendar)
     mark = '<span class="portal-overdue">逾期</span> ' if overdue else ""
     return (f'<li class="portal-item portal-pending-item{" portal-is-overdue" if overdue else ""}">'
             f'<div class="portal-item-text"><p class="portal-item-title">{mark}{a(question.url, here, question.title)}</p>'
             f'<p class="portal-item-meta">答复单位：{a(f"{unit.system}/{unit.id}/", here, unit.name)}'
-            f' · 提问：{date_text(question.date)} · 已等待 <strong class="portal-waiting">{waited}</strong> 个工作日</p>'
+            f' · 提问：{date_text(question.date)} · 已等待 <strong class="portal-waiting">{waited}</strong> 个工作日'
+            f' · 答复期限：<time class="portal-due">{answer_due(question, limit, ctx.config.calendar).isoformat()}</time></p>'
             f'<p class="portal-item-summary">{escape(question.question or "")}</p></div></li>')
 
 
