@@ -68,7 +68,8 @@ class PortalConfig:
     attachment_types: tuple[str, ...] = DEFAULT_ATTACHMENT_TYPES
     score: ScoreWeights = field(default_factory=ScoreWeights)
     show_drafts: bool = False
-    calendar: WorkCalendar = PLAIN_WEEK  # content/calendar.yml, set by the build (core/calendar.py)
+    calendar: WorkCalendar = PLAIN_WEEK  # content/calendar.yml, set by the build (core/interact.py)
+    topics: tuple = ()  # core.topics.Topic of content/topics/<id>/index.md, set by the build
 
     def column_name(self, column: str) -> str:
         """Chinese name of a column id (the id itself when unknown)."""

@@ -27,6 +27,7 @@ from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
 from .core.interact import with_registers
+from .topics_build import finish_topics
 from .core.posts import Post, load_post
 from .core.problems import Problem
 from .core.registers.registry import Registers, load_registers, register_feeds
@@ -100,6 +101,7 @@ class PortalBuild:
             self.posts_by_source = self.portal.post_by_source()
             if rendered is not None:
                 rendered()  # again: what it began included a dropped post
+        finish_topics(self)
         self.load_registers()
 
     def load_registers(self) -> None:

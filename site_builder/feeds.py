@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin, urlsplit
 
 from .cache import FeedCache
+from .core.qa_keys import column_title
 from .core.posts import Post
 from .core.views import Feed
 from .extras import ExtraPage
@@ -39,7 +40,7 @@ XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uff
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 SITE_SECTIONS = (("site", "全部文章"), ("level", "按层级"), ("column", "按栏目"), ("qa", "有问必答"),
-                 ("category", "按五联分类"), ("projects", "联创项目"), ("area", "按属地"))
+                 ("category", "按五联分类"), ("projects", "联创项目"), ("area", "按属地"), ("topic", "专题"))
 
 
 # -- plain helpers -----------------------------------------------------------
@@ -168,7 +169,9 @@ class FeedWriter:
 
     def categories(self, post: Post) -> list[dict]:
         """Column, category and tags, as Atom categories (RSS shows the labels)."""
-        found = [{"term": post.type, "label": xml_safe(self.config.column_name(post.type))}]
+        found = [{"term": post.type, "label": xml_safe(column_title(self.build.portal.orgs, self.config, post))}]
+        if post.kind == "suggestion":
+            found.append({"term": "suggestion", "label": "意见建议"})
         if post.category:
             found.append({"term": post.category, "label": xml_safe(self.config.category_name(post.category))})
         found += [{"term": xml_safe(tag), "label": xml_safe(tag)} for tag in post.tags]

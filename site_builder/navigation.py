@@ -7,6 +7,7 @@ rendered into every page. Readers reach posts through the listings.
 from __future__ import annotations
 
 from .config import LEVEL_ORDER, LEVELS
+from .core.topics import active_first
 from .core.urls import page_url
 
 
@@ -17,6 +18,9 @@ def build_nav(build, extras: list) -> list:
     nav.append({"各系统": [{s.name: f"{s.id}/index.md"} for s in portal.orgs.systems.values()]})
     columns = [{name: f"{column}/index.md"} for column, name in config.columns.items()]
     nav.append({"栏目": columns})
+    topics = topic_nav(build.config.topics, build.now)
+    if topics:
+        nav.append({"专题": topics})
     nav.append({"层级": [{f"{LEVELS[lv]}单位": f"level/{lv}/index.md"} for lv in LEVEL_ORDER]})
     categories = [{name: f"category/{cid}/index.md"} for cid, name in config.categories.items()]
     nav.append({"五联分类": categories + [{"全部标签": "tag/index.md"}]})
@@ -26,6 +30,14 @@ def build_nav(build, extras: list) -> list:
     if pages:
         nav.append({"学习园地": pages})
     return nav
+
+
+def topic_nav(topics, now) -> list:
+    """The active topics (专题), then the index of all topics; empty when there are none."""
+    if not topics:
+        return []
+    active, _ = active_first(topics, now)
+    return [{t.title: f"{t.url}index.md"} for t in active] + [{"全部专题": "topics/index.md"}]
 
 
 def _place(nav: list, page) -> None:

@@ -107,10 +107,11 @@ class BulletinTables:
         columns = ([("system", None), ("unit", None)] + [(c, None) for c in self.columns]
                    + [(k, None) for k in ("name", "system_name", "level", "level_name", "posts", "adopted",
                                           "adopted_by_province", "adopted_by_city", "answered", "median_answer_days",
-                                          "overdue", "score", "rank_in_level", "rank_in_system")])
+                                          "overdue", "score", "rank_in_level", "rank_in_system", "suggestions")])
         rows = [[f.unit.system, f.unit.id, *self.counts(f), f.unit.name, self.orgs.systems[f.unit.system].name,
                  f.unit.level, f.unit.level_name, f.total, f.adopted, f.adoptions.get("province", 0),
-                 f.adoptions.get("city", 0), f.answered, f.median_days, f.overdue, f.score, f.rank_level, f.rank_system]
+                 f.adoptions.get("city", 0), f.answered, f.median_days, f.overdue, f.score, f.rank_level, f.rank_system,
+                 f.suggestions]
                 for f in stats.units]
         return Table(f"units-{stats.period.key}.csv", f"{stats.period.name} 各单位明细", columns, rows)
 
@@ -226,8 +227,10 @@ def _summary(stats: PeriodStats) -> str:
     adopted = sum(f.adopted for f in stats.units)
     answered = sum(f.answered for f in stats.units)
     overdue = sum(f.overdue for f in stats.units)
+    suggestions = sum(f.suggestions for f in stats.units)
     return (f'<p class="portal-stats-summary">共 {len(stats.units)} 个单位，稿件 {posts} 篇，被采用 {adopted} 篇，'
-            f"答复问题 {answered} 个，逾期未答 {overdue} 个，{len(stats.silent)} 个单位无投稿。</p>")
+            f"答复问题 {answered} 个，逾期未答 {overdue} 个，收到意见建议 {suggestions} 条，"
+            f"{len(stats.silent)} 个单位无投稿。</p>")
 
 
 def _top_chart(stats: PeriodStats) -> str:

@@ -14,19 +14,19 @@ from ..config import PortalConfig
 from .calendar import CALENDAR_FILE, load_calendar
 from .problems import Problem
 from .sourcefile import decode
+from .topics import TOPICS_FOLDER, load_topic, topic_id
 
 
 def is_register_source(source: str) -> bool:
     """Files of the content tree this module reads (kept out of the ordinary pages)."""
-    return source == CALENDAR_FILE
+    return source == CALENDAR_FILE or topic_id(source) is not None
 
 
-def with_registers(content_dir: str, config: PortalConfig, read=None) -> tuple[PortalConfig, list[Problem]]:
-    """`config` with the calendar of the content tree, and the problems of that file."""
-    read = read or (lambda rel: _read_bytes(content_dir, rel))
+def with_registers(content_dir: str, config: PortalConfig) -> tuple[PortalConfig, list[Problem]]:
+    """`config` with the calendar and the topics of the content tree, and the problems of their files."""
     problems: list[Problem] = []
     calendar = config.calendar
-    data = read(CALENDAR_FILE)
+    data = _read_bytes(content_dir, CALENDAR_FILE)
     if data is not None:
         text, problem = decode(data, CALENDAR_FILE)
         if problem:
@@ -34,7 +34,28 @@ def with_registers(content_dir: str, config: PortalConfig, read=None) -> tuple[P
         else:
             calendar, found = load_calendar(text, CALENDAR_FILE)
             problems += found
-    return dataclasses.replace(config, calendar=calendar), problems
+    topics = []
+    assets = topic_files(content_dir)
+    for source in sorted(s for s in assets if topic_id(s)):
+        topic, found = load_topic(source, _read_bytes(content_dir, source) or b"", set(assets))
+        problems += found
+        if topic is not None:
+            topics.append(topic)
+    return dataclasses.replace(config, calendar=calendar, topics=tuple(topics)), problems
+
+
+def topic_files(content_dir: str) -> dict[str, int]:
+    """Every regular file below `topics/` (content-relative path → size); links and hidden files left out."""
+    found: dict[str, int] = {}
+    root = os.path.join(content_dir, TOPICS_FOLDER)
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d)))
+        rel = os.path.relpath(folder, content_dir).replace(os.sep, "/")
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            if not name.startswith(".") and os.path.isfile(path) and not os.path.islink(path):
+                found[f"{rel}/{name}"] = os.path.getsize(path)
+    return found
 
 
 def _read_bytes(content_dir: str, rel: str) -> bytes | None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..config import LEVEL_ORDER, LEVELS
 from .problems import Problem
+from .system_columns import read_system_columns
 from .yamltext import LinedDict, YamlError, load_yaml
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 # Names appear in titles, navigation and feeds: plain text on one line.
 NAME_UNSAFE = re.compile(r"[<>&\"`\x00-\x1f\x7f]")
-SYSTEM_KEYS = {"id", "name", "kind", "units"}
+SYSTEM_KEYS = {"id", "name", "kind", "units", "columns"}  # columns: core/system_columns.py
 UNIT_KEYS = {"id", "name", "level", "parent", "reviewers", "area", "contact", "duty"}  # last three: registers
 KINDS = {"vertical": "条管", "local": "块管"}
 TOP_KEYS = ("systems", "areas")
@@ -57,6 +58,7 @@ class System:
     kind: str
     units: dict[str, Unit] = field(default_factory=dict)
     line: int = 0
+    columns: dict[str, str] = field(default_factory=dict)  # columns only this system's posts may use
 
     @property
     def kind_name(self) -> str:
@@ -164,6 +166,7 @@ def _read_system(entry, path, reserved, orgs, problems) -> System | None:
         if unit:
             system.units[unit.id] = unit
             read_unit_registers(unit_entry, unit, orgs.areas, path, problems)
+    system.columns = read_system_columns(entry, system, path, reserved, problems)
     return system
 
 

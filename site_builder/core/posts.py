@@ -12,12 +12,13 @@ from ..config import LEVEL_ORDER, PortalConfig
 from .orgs import Orgs, Unit
 from .problems import Problem
 from .registers.projects import PROJECT_KEYS, PROJECT_NAME, PROJECT_TYPE, check_project_keys
+from .qa_keys import POST_EXTRA_KEYS, column_owner, read_qa_extras, read_topics, system_column
 from .sourcefile import decode, split_front_matter
 from .urls import page_url
 from .yamltext import LinedDict, YamlError, load_yaml
 
 POST_KEYS = ("title", "date", "type", "category", "tags", "author", "summary",
-             "featured_by", "draft", "question", "asked_by", "answered") + PROJECT_KEYS
+             "featured_by", "draft", "question", "asked_by", "answered", *POST_EXTRA_KEYS) + PROJECT_KEYS
 QA_KEYS = ("question", "asked_by", "answered")
 # Keys people try in order to choose a URL or a unit; the path decides both.
 PATH_KEYS = {"slug", "url", "permalink", "path", "save_as", "output", "unit", "system", "template"}
@@ -54,6 +55,10 @@ class Post:
     project: str | None = None  # the 联创项目 this post reports progress on (its id)
     plan: object | None = None  # registers.projects.Plan of a `type: project` post
     extra: dict = field(default_factory=dict)
+    kind: str = "question"  # qa: question (问题) or suggestion (意见建议)
+    transferred_from: str | None = None  # qa: `system/unit` that handed it on (转办)
+    transferred_on: datetime | None = None
+    topics: tuple[str, ...] = ()  # ids of the topics (专题) it joins
 
     @property
     def unit_key(self) -> str:
@@ -166,6 +171,8 @@ class _Checker:
         )
         self.qa(post, body)
         check_project_keys(self, post)
+        read_qa_extras(self, post)
+        read_topics(self, post)
         return post
 
     def unknown_keys(self) -> None:
@@ -219,9 +226,15 @@ class _Checker:
             return None
         if value == PROJECT_TYPE:
             return value
+        if isinstance(value, str) and system_column(self.orgs, self.unit.system, value):
+            return value
         if not isinstance(value, str) or value not in self.config.columns:
-            choices = f"{_choices(self.config.columns)}，或 {PROJECT_TYPE}（{PROJECT_NAME}）"
-            self.fail("type", f"栏目“{value}”不存在", f"type 可选：{choices}")
+            choices = f"{_choices(self.config.columns)}，或 {PROJECT_TYPE}（{PROJECT_NAME}）{_own_columns(self.orgs, self.unit.system)}"
+            owner = column_owner(self.orgs, value) if isinstance(value, str) else None
+            if owner is not None:
+                self.fail("type", f"栏目“{value}”是{owner.name}专用的栏目，本单位属于其他系统", f"type 改用：{choices}")
+            else:
+                self.fail("type", f"栏目“{value}”不存在", f"type 可选：{choices}")
             return None
         return value
 
@@ -318,3 +331,9 @@ def _to_datetime(match: re.Match, zone: ZoneInfo) -> datetime | None:
 
 def _choices(mapping: dict[str, str]) -> str:
     return "、".join(f"{k}（{v}）" for k, v in mapping.items())
+
+
+def _own_columns(orgs: Orgs, system_id: str) -> str:
+    """`，或本系统专用栏目：…` when the post's system keeps columns of its own."""
+    own = orgs.systems[system_id].columns if system_id in orgs.systems else {}
+    return f"；或本系统专用栏目：{_choices(own)}" if own else ""

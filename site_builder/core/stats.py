@@ -78,6 +78,7 @@ class UnitFigures:
     answered: int = 0
     median_days: float | None = None
     overdue: int = 0
+    suggestions: int = 0  # qa posts of kind `suggestion` (意见建议) dated in the period
     score: float = 0.0
     rank_level: int = 0
     rank_system: int = 0
@@ -147,6 +148,7 @@ def unit_figures(unit: Unit, posts: list[Post], period: Period, orgs: Orgs,
         unit, counts, adopted=len(adopted), adoptions={lv: levels[lv] for lv in LEVEL_ORDER if levels[lv]},
         answered=len(answered), median_days=median([days_to_answer(q) for q in answered]),
         overdue=sum(1 for p in dated if is_overdue(p, now, config.qa_overdue_workdays, config.calendar)),
+        suggestions=sum(1 for p in dated if p.type == "qa" and p.kind == "suggestion"),
     )
     figures.score = score(figures, config.score)
     return figures

@@ -12,6 +12,7 @@ FIXED_PATHS = frozenset({
     "stats", "tag", "search-assets", "404", "stylesheets", "javascripts",
     "ask",  # /qa/ask/ (如何提问) sits beside the per-system Q&A pages /qa/<system>/
     "projects", "project", "pairings", "groups", "area", "duty",  # the 联创 registers' pages
+    "topics", "question", "suggestion",  # /topics/ (专题); /qa/question/ and /qa/suggestion/ (by kind)
 })
 
 _SLUG_JUNK = re.compile(r"[^\w-]+")

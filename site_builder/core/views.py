@@ -11,6 +11,7 @@ import heapq
 from dataclasses import dataclass, field
 
 from ..config import LEVEL_ORDER, LEVELS, PortalConfig
+from .interact_views import add_qa_kind_views, add_system_column_views, add_topic_views
 from .orgs import Orgs, System, Unit
 from .posts import Post
 from .urls import paged, tag_slug
@@ -99,6 +100,7 @@ class SiteBuilder:
         self.add_columns()
         self.add_categories()
         self.add_tags()
+        add_topic_views(self)
         return Site(self.views, self.feeds, self.by_unit, self.neighbours(), self.adopted())
 
     # -- helpers ----------------------------------------------------------
@@ -145,6 +147,7 @@ class SiteBuilder:
         posts = newest([self.by_unit[u.key] for u in system.units.values()])
         feed = self.feed(f"system/{system.id}", f"{system.name} 全部文章", f"{system.id}/", posts, system=system.id)
         self.paginate("system", f"{system.id}/", system.name, posts, feeds=[feed], system=system)
+        add_system_column_views(self, system, posts)
 
     def add_unit(self, system: System, unit: Unit) -> None:
         url = f"{system.id}/{unit.id}/"
@@ -197,6 +200,7 @@ class SiteBuilder:
             for unit in system.units.values():
                 if unit.key in by_unit:
                     self.qa_filter(f"qa/{system.id}/{unit.id}/", f"有问必答 · {unit.name}", by_unit[unit.key], system, unit)
+        add_qa_kind_views(self, questions)
 
     def qa_filter(self, url, title, questions, system, unit) -> None:
         answered, pending = split_questions(questions)

@@ -45,9 +45,31 @@ def post_item(ctx: PageContext, post: Post, here: str) -> str:
         f'<p class="portal-item-meta">{a(f"{unit.system}/{unit.id}/", here, unit.name)}'
         f' · <span class="portal-level portal-level-{unit.level}">{unit.level_name}</span>'
         f' · <time datetime="{post.date.isoformat()}">{date_text(post.date)}</time>'
-        f' · {a(column_url(post.type), here, ctx.config.column_name(post.type))}</p>'
+        f' · {column_link(ctx, post, here)}</p>'
         f'<p class="portal-item-summary">{escape(summary or "")}</p></div></li>'
     )
+
+
+def column_link(ctx: PageContext, post: Post, here: str) -> str:
+    """Link to the post's column: a column its system keeps for itself lists at `/<system>/<column>/`."""
+    system = ctx.orgs.systems.get(post.system)
+    own = system.columns.get(post.type) if system is not None else None
+    if own:
+        return a(f"{post.system}/{post.type}/", here, own)
+    return a(column_url(post.type), here, ctx.config.column_name(post.type))
+
+
+def qa_marks(ctx: PageContext, question: Post, here: str) -> str:
+    """The 意见建议 badge and the 转办 note of a question in a list (empty for a plain question)."""
+    marks = ""
+    if question.kind == "suggestion":
+        marks += ' · <span class="portal-kind portal-kind-suggestion">意见建议</span>'
+    if question.transferred_from:
+        source = ctx.orgs.unit(question.transferred_from)
+        name = source.name if source else question.transferred_from
+        marks += (f' · <span class="portal-transfer">由{a(f"{question.transferred_from}/", here, name)}'
+                  f'于 {date_text(question.transferred_on)} 转办</span>')
+    return marks
 
 
 def post_list(ctx: PageContext, posts: list[Post], here: str, empty: str = "暂无文章") -> str:
@@ -128,7 +150,7 @@ def _plain(ctx: PageContext, view: View) -> str:
 def _home(ctx: PageContext, view: View) -> str:
     here = view.url
     parts = [f'<p class="portal-pending">待答复问题：{a("qa/", here, str(view.extra["pending"]) + " 个")}</p>',
-             section("最新文章", post_list(ctx, view.posts, here))]
+             active_topics_block(ctx, here), section("最新文章", post_list(ctx, view.posts, here))]
     for system_id, posts in view.extra["latest"].items():
         system = ctx.orgs.systems[system_id]
         parts.append(section(system.name, post_list(ctx, posts, here) + f'<p>{a(f"{system_id}/", here, "更多 ›")}</p>'))
@@ -141,6 +163,8 @@ def _system(ctx: PageContext, view: View) -> str:
     head = ""
     if view.number == 1:
         head = section(f"组织架构（{view.system.kind_name}）", unit_tree(ctx, view.system, here))
+        own = [a(f"{view.system.id}/{c}/", here, name) for c, name in view.system.columns.items()]
+        head += f'<p class="portal-system-columns">本系统栏目：{" · ".join(own)}</p>' if own else ""
     if view.number == 1:
         from .registers import system_projects
         head += system_projects(ctx, view.system, here)
@@ -188,10 +212,14 @@ def _qa(ctx: PageContext, view: View) -> str:
     parts.append(section(f"已答复（{view.total}）",
                          f'<ul class="portal-list">{answered}</ul>' if answered else '<p class="portal-empty">暂无已答复的问题</p>'))
     if view.number == 1:
-        parts.append(_qa_unit_figures(ctx, view))
+        if view.base_url not in KIND_URLS:  # the per-unit figures count every kind
+            parts.append(_qa_unit_figures(ctx, view))
         parts.append(_qa_filters(ctx, view))
         parts.append(feed_links(view.feeds, here))
     return "".join(parts)
+
+
+KIND_URLS = ("qa/question/", "qa/suggestion/")
 
 
 def unit_questions(ctx: PageContext, unit: Unit) -> list[Post]:
@@ -236,6 +264,7 @@ def _pending_item(ctx: PageContext, question: Post, here: str, limit: int) -> st
     return (f'<li class="portal-item portal-pending-item{" portal-is-overdue" if overdue else ""}">'
             f'<div class="portal-item-text"><p class="portal-item-title">{mark}{a(question.url, here, question.title)}</p>'
             f'<p class="portal-item-meta">答复单位：{a(f"{unit.system}/{unit.id}/", here, unit.name)}'
+            f'{qa_marks(ctx, question, here)}'
             f' · 提问：{date_text(question.date)} · 已等待 <strong class="portal-waiting">{waited}</strong> 个工作日'
             f' · 答复期限：<time class="portal-due">{answer_due(question, limit, ctx.config.calendar).isoformat()}</time></p>'
             f'<p class="portal-item-summary">{escape(question.question or "")}</p></div></li>')
@@ -246,6 +275,7 @@ def _answered_item(ctx: PageContext, question: Post, here: str) -> str:
     return (f'<li class="portal-item"><div class="portal-item-text">'
             f'<p class="portal-item-title">{a(question.url, here, question.title)}</p>'
             f'<p class="portal-item-meta">答复单位：{a(f"{unit.system}/{unit.id}/", here, unit.name)}'
+            f'{qa_marks(ctx, question, here)}'
             f' · 提问：{date_text(question.date)} · 答复：{date_text(question.answered)}'
             f' · 用时 {days_to_answer(question)} 天</p>'
             f'<p class="portal-item-summary">{escape(question.question or "")}</p></div></li>')
@@ -257,7 +287,9 @@ def _qa_filters(ctx: PageContext, view: View) -> str:
     if view.system:
         links += [a(f"qa/{view.system.id}/{u.id}/", view.url, u.name) for u in view.system.units.values()
                   if any(p.type == "qa" for p in ctx.site.by_unit.get(u.key, []))]
-    return '<p class="portal-filters">按系统/单位筛选：' + " · ".join(links) + "</p>"
+    kinds = [a("qa/", view.url, "全部"), a("qa/question/", view.url, "问题"), a("qa/suggestion/", view.url, "意见建议")]
+    return ('<p class="portal-filters">按系统/单位筛选：' + " · ".join(links) + "</p>"
+            + '<p class="portal-filters portal-kind-filters">按类型筛选：' + " · ".join(kinds) + "</p>")
 
 
 def _tags(ctx: PageContext, view: View) -> str:
@@ -275,3 +307,8 @@ def tag_links(tags: tuple[str, ...], here: str) -> str:
 
 def level_links(here: str) -> str:
     return " · ".join(a(f"level/{lv}/", here, LEVELS[lv]) for lv in LEVEL_ORDER)
+
+
+from .topics import RENDERERS as _TOPIC_RENDERERS, active_topics_block  # noqa: E402 (topics imports this module)
+
+_RENDERERS.update(_TOPIC_RENDERERS)

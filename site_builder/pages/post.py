@@ -6,9 +6,9 @@ from html import escape
 
 from ..core.posts import Post
 from ..core.qa import days_to_answer
-from ..core.urls import column_url
 from .links import a
-from .listing import PageContext, date_text, tag_links
+from .listing import PageContext, column_link, date_text, tag_links
+from .topics import post_topic_links
 
 
 def unit_chain(ctx: PageContext, post: Post) -> str:
@@ -29,7 +29,7 @@ def post_header(ctx: PageContext, post: Post) -> str:
         unit_chain(ctx, post),
         f'<span class="portal-level portal-level-{unit.level}">{unit.level_name}</span>',
         f'<time datetime="{post.date.isoformat()}">{date_text(post.date)}</time>',
-        a(column_url(post.type), here, ctx.config.column_name(post.type)),
+        column_link(ctx, post, here),
     ]
     if post.category:
         facts.append(a(f"category/{post.category}/", here, ctx.config.category_name(post.category)))
@@ -38,9 +38,9 @@ def post_header(ctx: PageContext, post: Post) -> str:
     html = f'<div class="portal-post-meta" data-pagefind-ignore>{" · ".join(facts)}'
     if post.tags:
         html += f'<p class="portal-post-tags">{tag_links(post.tags, here)}</p>'
-    html += adoption_badges(ctx, post) + "</div>"
+    html += post_topic_links(ctx, post, here) + adoption_badges(ctx, post) + "</div>"
     if post.type == "qa":
-        html += question_block(post)
+        html += question_block(post, ctx)
     return html
 
 
@@ -53,13 +53,20 @@ def adoption_badges(ctx: PageContext, post: Post) -> str:
     return f'<p class="portal-adoptions">{" ".join(badges)}</p>' if badges else ""
 
 
-def question_block(post: Post) -> str:
-    """The question, who asked, when, and how long the answer took."""
-    rows = [f'<p class="portal-question-text"><strong>问：</strong>{escape(post.question or "")}</p>']
+def question_block(post: Post, ctx: PageContext | None = None) -> str:
+    """The question (or suggestion), who asked, when, any transfer (转办), and how long the answer took."""
+    label = "意见建议" if post.kind == "suggestion" else "问"
+    rows = [f'<p class="portal-question-text"><strong>{label}：</strong>{escape(post.question or "")}</p>']
     facts = []
+    if post.kind == "suggestion":
+        facts.append('<span class="portal-kind portal-kind-suggestion">意见建议</span>')
     if post.asked_by:
         facts.append(f"提问人：{escape(post.asked_by)}")
     facts.append(f"提问日期：{date_text(post.date)}")
+    if post.transferred_from and ctx is not None:
+        source = ctx.orgs.unit(post.transferred_from)
+        name = a(f"{post.transferred_from}/", post.url, source.name if source else post.transferred_from)
+        facts.append(f'<span class="portal-transfer">转办：由{name}于 {date_text(post.transferred_on)} 转来</span>')
     if post.answered:
         facts.append(f"答复日期：{date_text(post.answered)}")
         facts.append(f"用时：{days_to_answer(post)} 天")
