@@ -289,7 +289,7 @@ def _qa_filters(ctx: PageContext, view: View) -> str:
                   if any(p.type == "qa" for p in ctx.site.by_unit.get(u.key, []))]
     kinds = [a("qa/", view.url, "全部"), a("qa/question/", view.url, "问题"), a("qa/suggestion/", view.url, "意见建议")]
     return ('<p class="portal-filters">按系统/单位筛选：' + " · ".join(links) + "</p>"
-            + '<p class="portal-filters portal-kind-filters">按类型筛选：' + " · ".join(kinds) + "</p>")
+            + '<p class="portal-kind-filters">按类型筛选：' + " · ".join(kinds) + "</p>")
 
 
 def _tags(ctx: PageContext, view: View) -> str:
