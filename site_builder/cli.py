@@ -364,6 +364,9 @@ def parser() -> argparse.ArgumentParser:
     owners.add_argument("--format", choices=("github", "gitea"), default="github",
                         help="github：GitHub/GitLab 的写法（默认）；gitea：Gitea 的正则写法（放在 .gitea/CODEOWNERS）")
     owners.set_defaults(func=cmd_codeowners)
+    from .intake import add_parser as add_intake_parser
+
+    add_intake_parser(sub)
     return root
 
 

@@ -12,6 +12,8 @@ import re
 import sys
 
 from .core.content import ORGS_FILE
+from .core.intake import asked_owner_rows
+from .core.interact import read_ask
 from .core.orgs import Orgs, Unit, load_orgs
 from .core.problems import Problem, format_problems
 from .core.sourcefile import decode
@@ -25,13 +27,15 @@ def codeowners_command(args) -> int:
     """Print CODEOWNERS for the content folder; exit 1 (nothing printed) when orgs.yml has problems."""
     orgs, problems = read_registry(args.content)
     problems += owner_problems(orgs)
+    ask, ask_problems = read_ask(args.content)
+    problems += ask_problems
     if problems:
         print(format_problems(problems), file=sys.stderr)
         print(f"{ORGS_FILE} 有 {len(problems)} 个问题，请先修正，再生成 CODEOWNERS。", file=sys.stderr)
         return 1
     from .cli import shown_prefix
 
-    print(codeowners_text(orgs, shown_prefix(args.content, "github"), getattr(args, "format", "github")), end="")
+    print(codeowners_text(orgs, shown_prefix(args.content, "github"), getattr(args, "format", "github"), ask.admins), end="")
     missing = [u.key for u in orgs.units() if not unit_owners(orgs, u)]
     if missing:
         print(f"提示：{len(missing)} 个单位及其上级都没有审核人（{'、'.join(missing)}），"
@@ -75,7 +79,8 @@ def registry_owners(orgs: Orgs) -> list[str]:
     return owners
 
 
-def codeowners_text(orgs: Orgs, content_prefix: str = "content", style: str = "github") -> str:
+def codeowners_text(orgs: Orgs, content_prefix: str = "content", style: str = "github",
+                    admins: tuple[str, ...] = ()) -> str:
     """The whole CODEOWNERS file, deterministic: registry order, one line per unit.
 
     `github` patterns (also GitLab's) are folder paths from the repository root;
@@ -91,6 +96,7 @@ def codeowners_text(orgs: Orgs, content_prefix: str = "content", style: str = "g
     for system in orgs.systems.values():
         rows += ["", f"# {system.name}（{system.id}）"]
         rows += [(folder(base, f"{unit.system}/{unit.id}"), unit_owners(orgs, unit)) for unit in system.units.values()]
+    rows += asked_owner_rows(style, base, admins)  # questions asked on line: the platform's administrators
     return "\n".join(_header(content_prefix, style) + _aligned(rows)) + "\n"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .core.calendar import PLAIN_WEEK, WorkCalendar
+from .core.intake import AskSettings
 
 DEFAULT_COLUMNS: dict[str, str] = {
     "news": "工作动态",
@@ -70,6 +71,7 @@ class PortalConfig:
     show_drafts: bool = False
     calendar: WorkCalendar = PLAIN_WEEK  # content/calendar.yml, set by the build (core/interact.py)
     topics: tuple = ()  # core.topics.Topic of content/topics/<id>/index.md, set by the build
+    ask: AskSettings = field(default_factory=AskSettings)  # content/ask.yml, set by the build
 
     def column_name(self, column: str) -> str:
         """Chinese name of a column id (the id itself when unknown)."""

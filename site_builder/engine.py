@@ -27,7 +27,6 @@ from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
 from .core.interact import with_registers
-from .topics_build import finish_topics
 from .core.posts import Post, load_post
 from .core.problems import Problem
 from .core.registers.registry import Registers, load_registers, register_feeds
@@ -35,6 +34,7 @@ from .core.render import LinkContext, MarkdownRenderer, Rendered, check_anchors
 from .core.urls import page_url, reserved_ids
 from .core.views import Site, View, build_site
 from .pages.listing import PageContext
+from .topics_build import finish_topics
 from .workers import BuildMode
 
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin, urlsplit
 
 from .cache import FeedCache
-from .core.qa_keys import column_title
 from .core.posts import Post
+from .core.qa_keys import column_title
 from .core.views import Feed
 from .extras import ExtraPage
 

@@ -264,32 +264,10 @@ def rules_html(build) -> str:
 
 
 def ask_html(build) -> str:
-    """HTML body of the 如何提问 page: the ways to submit a question, and the unit ids."""
-    here, limit = ASK_URL, build.config.qa_overdue_workdays
-    example = ("---\ntitle: 问题的简短标题\ndate: 2026-11-20\ntype: qa\n"
-               "question: 问题的完整内容\nasked_by: 提问人\n---\n")
-    answer = "answered: 2026-11-24\n"
-    command = (f'portal new --unit {_example_unit(build)} --type qa --title "问题的简短标题" '
-               '--question "问题的完整内容" --asked-by "提问人"')
-    return "".join([
-        f'<p>有问必答栏目由被提问的单位负责答复。提问后超过 {limit} 个工作日未答复的问题，'
-        f'会在{a("qa/", here, "有问必答")}页面标为“逾期”，并在{a(STATS_URL, here, "信息工作通报")}中扣分。</p>',
-        "<h2>方式一：在代码仓库提交 Issue（推荐不熟悉 Git 的同志使用）</h2>",
-        "<ol><li>打开本平台代码仓库的 Issues 页面，点“New issue（新建）”；</li>"
-        "<li>选择“有问必答：我要提问”模板；</li>"
-        "<li>填写答复单位（系统/单位，见下表）、问题内容和提问人，提交；</li>"
-        "<li>管理员把问题整理成一篇有问必答文章，答复单位答复后即在网站发布。</li></ol>",
-        "<h2>方式二：提交拉取请求（Pull Request）</h2>",
-        "<p>在项目根目录运行下面的命令（--unit 写答复单位，见下表），命令在答复单位的文件夹中写好问题文章并打印文件路径：</p>",
-        f"<pre><code>{escape(command)}</code></pre>",
-        "<p>生成的文件头部信息大致如下，正文留空表示“待答复”：</p>",
-        f"<pre><code>{escape(example)}</code></pre>",
-        "<p>提交拉取请求，经答复单位审核合并后，问题出现在“待答复”列表中。</p>",
-        "<h2>答复单位如何答复</h2>",
-        f"<p>在问题文章的头部信息中加一行答复日期，并在头部信息下面写答复内容（不能为空）：</p><pre><code>{escape(answer)}</code></pre>",
-        "<p>合并后，问题移到“已答复”列表，并计入本单位的答复数和答复用时。</p>",
-        "<h2>可以提问的单位</h2>", _unit_ids_table(build, here),
-    ])
+    """HTML body of the 如何提问 page (pages/ask.py): the ways to submit a question, and the unit ids."""
+    from .pages.ask import ask_html as ways_in
+
+    return ways_in(build, _unit_ids_table(build, ASK_URL), _example_unit(build))
 
 
 def _example_unit(build) -> str:

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import html as lxml_html
+from test_incremental import differences
 
 from portal_factory import PortalTree, build
-from test_incremental import differences
 from site_builder.cli import main
 from site_builder.config import PortalConfig
 from site_builder.core.calendar import PLAIN_WEEK, load_calendar
@@ -42,9 +42,11 @@ def calendar(text: str = NATIONAL_DAY):
 
 def asked(day: str, answered: str | None = None) -> Post:
     moment = datetime.fromisoformat(day).replace(tzinfo=TZ)
-    return Post(source=f"tax/np/{day}.md", system="tax", unit="np", title="问", date=moment, type="qa",
-                body="答" if answered else "", question="问？",
-                answered=datetime.fromisoformat(answered).replace(tzinfo=TZ) if answered else None)
+    post = Post(source=f"tax/np/{day}.md", system="tax", unit="np", title="问", date=moment, type="qa",
+                body="答" if answered else "", question="问？")
+    if answered:
+        post.answered = datetime.fromisoformat(answered).replace(tzinfo=TZ)
+    return post
 
 
 def at(day: str) -> datetime:

@@ -13,9 +13,9 @@ from pathlib import Path
 import feedparser
 import pytest
 from lxml import html as lxml_html
+from test_incremental import differences
 
 from portal_factory import ORGS_YML, PortalTree, build
-from test_incremental import differences
 from site_builder.cli import main
 
 CONFIG = """\

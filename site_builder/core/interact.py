@@ -1,5 +1,6 @@
 """The registers of the 网络互动平台 read before the posts: the working-day calendar
-(`calendar.yml`) and the topics (`topics/<id>/index.md`).
+(`calendar.yml`), the topics (`topics/<id>/index.md`) and who reviews questions asked on line
+(`ask.yml`).
 
 They enter the portal's settings (`PortalConfig.calendar`, `PortalConfig.topics`), so every
 cache key made from the settings covers them, and every page and count reads them from there.
@@ -12,6 +13,8 @@ import os
 
 from ..config import PortalConfig
 from .calendar import CALENDAR_FILE, load_calendar
+from .intake import ASK_FILE, AskSettings, load_ask
+from .orgs import load_orgs
 from .problems import Problem
 from .sourcefile import decode
 from .topics import TOPICS_FOLDER, load_topic, topic_id
@@ -19,7 +22,7 @@ from .topics import TOPICS_FOLDER, load_topic, topic_id
 
 def is_register_source(source: str) -> bool:
     """Files of the content tree this module reads (kept out of the ordinary pages)."""
-    return source == CALENDAR_FILE or topic_id(source) is not None
+    return source in (CALENDAR_FILE, ASK_FILE) or topic_id(source) is not None
 
 
 def with_registers(content_dir: str, config: PortalConfig) -> tuple[PortalConfig, list[Problem]]:
@@ -29,8 +32,8 @@ def with_registers(content_dir: str, config: PortalConfig) -> tuple[PortalConfig
     data = _read_bytes(content_dir, CALENDAR_FILE)
     if data is not None:
         text, problem = decode(data, CALENDAR_FILE)
-        if problem:
-            problems.append(problem)
+        if problem or text is None:
+            problems += [problem] if problem else []
         else:
             calendar, found = load_calendar(text, CALENDAR_FILE)
             problems += found
@@ -41,7 +44,22 @@ def with_registers(content_dir: str, config: PortalConfig) -> tuple[PortalConfig
         problems += found
         if topic is not None:
             topics.append(topic)
-    return dataclasses.replace(config, calendar=calendar, topics=tuple(topics)), problems
+    ask, found = read_ask(content_dir)
+    problems += found
+    return dataclasses.replace(config, calendar=calendar, topics=tuple(topics), ask=ask), problems
+
+
+def read_ask(content_dir: str) -> tuple[AskSettings, list[Problem]]:
+    """`ask.yml`, its contacts checked against the system ids of orgs.yml."""
+    data = _read_bytes(content_dir, ASK_FILE)
+    if data is None:
+        return AskSettings(), []
+    text, problem = decode(data, ASK_FILE)
+    if problem or text is None:
+        return AskSettings(), [problem] if problem else []
+    orgs_text, _ = decode(_read_bytes(content_dir, "orgs.yml") or b"", "orgs.yml")
+    systems = load_orgs(orgs_text or "")[0].systems
+    return load_ask(text, systems)
 
 
 def topic_files(content_dir: str) -> dict[str, int]:

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from ..config import LEVEL_ORDER, PortalConfig
 from .orgs import Orgs, Unit
 from .problems import Problem
-from .registers.projects import PROJECT_KEYS, PROJECT_NAME, PROJECT_TYPE, check_project_keys
 from .qa_keys import POST_EXTRA_KEYS, column_owner, read_qa_extras, read_topics, system_column
+from .registers.projects import PROJECT_KEYS, PROJECT_NAME, PROJECT_TYPE, check_project_keys
 from .sourcefile import decode, split_front_matter
 from .urls import page_url
 from .yamltext import LinedDict, YamlError, load_yaml

@@ -71,8 +71,8 @@ def load_topic(source: str, data: bytes, assets: set[str]) -> tuple[Topic | None
     if not ID_PATTERN.match(ident):
         return None, [Problem(source, 0, f"专题文件夹名“{ident}”不合适", "文件夹名只用小写英文字母、数字和连字符，例如 topics/study-2026/")]
     text, problem = decode(data, source)
-    if problem:
-        return None, [problem]
+    if problem or text is None:
+        return None, [problem] if problem else []
     parts = split_front_matter(text)
     if parts.front is None or not parts.closed:
         return None, [Problem(source, 1, "专题缺少头部信息（以 --- 开始和结束）", "第一行写 ---，接着写 title、start，再写一行 ---")]

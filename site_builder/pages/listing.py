@@ -309,6 +309,8 @@ def level_links(here: str) -> str:
     return " · ".join(a(f"level/{lv}/", here, LEVELS[lv]) for lv in LEVEL_ORDER)
 
 
-from .topics import RENDERERS as _TOPIC_RENDERERS, active_topics_block  # noqa: E402 (topics imports this module)
+# topics.py imports this module, so its renderers join here, at the end
+from .topics import RENDERERS as _TOPIC_RENDERERS  # noqa: E402
+from .topics import active_topics_block  # noqa: E402
 
 _RENDERERS.update(_TOPIC_RENDERERS)

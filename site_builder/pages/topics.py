@@ -51,6 +51,8 @@ def render_topics(ctx: PageContext, view) -> str:
 def render_topic(ctx: PageContext, view) -> str:
     """One topic: banner, period and introduction on page 1, then its posts, newest first."""
     here, topic = view.url, topic_by_id(ctx, view.extra["topic"])
+    if topic is None:
+        return ""
     parts = []
     if view.number == 1:
         if topic.banner:
