@@ -193,7 +193,7 @@ def test_issue_template_is_a_valid_issue_form():
     form = yaml.safe_load((Path(__file__).parent.parent / ".github/ISSUE_TEMPLATE/question.yml").read_text(encoding="utf-8"))
     assert form["name"] and form["description"]
     ids = {item.get("id"): item for item in form["body"] if item["type"] != "markdown"}
-    assert set(ids) == {"unit", "question", "asked_by"}
+    assert set(ids) == {"unit", "kind", "question", "asked_by"}
     assert ids["unit"]["validations"]["required"] and ids["question"]["validations"]["required"]
     assert ids["question"]["type"] == "textarea"
 
