@@ -377,14 +377,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except Exception as error:
-        from .plugin_config import PortalOptionsError
+        return _configuration_error(args, error)
 
-        if not isinstance(error, PortalOptionsError):
-            raise
+
+def _configuration_error(args, error: Exception) -> int:
+    """Exit code 1 and, instead of a traceback, what is wrong in mkdocs.yml; other errors are raised again."""
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from .plugin_config import PortalOptionsError
+    from .sitebuild import config_file
+
+    if isinstance(error, PortalOptionsError):
         stream = sys.stdout if args.command == "check" else sys.stderr  # where each command reports problems
         print(format_problems(error.problems, getattr(args, "format", "text")), file=stream)
         print("mkdocs.yml 中 portal 插件的选项有误，请按上面的提示修改后再运行。", file=sys.stderr)
         return 1
+    if isinstance(error, (ConfigurationError, Abort)):
+        print(f"错误：{config_file(args.config)} 有误：{error}\n修改方法：按上面的提示改正这个文件"
+              "（缩进用空格，含冒号等符号的值加引号）", file=sys.stderr)
+        return 1
+    raise error
 
 
 def run() -> None:

@@ -149,3 +149,12 @@ def test_authoring_reads_settings_without_the_plugin():
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "plugin" not in imported and "site_builder.plugin" not in imported
     assert "plugin_config" in imported
+
+
+def test_a_broken_mkdocs_yml_is_told_without_a_traceback(project, capsys):
+    text = with_options("columns: [policy: 政策解读")  # an unclosed bracket
+    (project / "mkdocs.yml").write_text(text, encoding="utf-8")
+    assert main(["check"]) == 1
+    _, err = capsys.readouterr()
+    assert err.startswith("错误：mkdocs.yml 有误：") and "修改方法：" in err and "Traceback" not in err
+    assert f"line {line_of(text, 'columns:')}" in err  # YAML's own position
