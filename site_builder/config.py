@@ -43,12 +43,35 @@ DEFAULT_ATTACHMENT_TYPES = (
 
 @dataclass(frozen=True)
 class ScoreWeights:
-    """Weights of the 信息工作通报 score."""
+    """Weights of the 信息工作通报 score (site-wide; `systems` may give one system its own)."""
 
     column: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SCORE_COLUMN))
     adoption: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SCORE_ADOPTION))
-    answered: float = 1.0
-    overdue: float = 2.0  # subtracted per question still pending past the limit
+    answered: float = 1.0  # per question answered within the limit
+    answered_late: float = 0.5  # per question answered after the limit
+    overdue: float = 2.0  # subtracted per question still pending past the limit (never below 0)
+    systems: dict[str, ScoreWeights] = field(default_factory=dict)  # system id → its own weights
+
+    def of(self, system: str) -> ScoreWeights:
+        """The weights that score the units of `system`."""
+        return self.systems.get(system, self)
+
+
+def score_weights(options: dict) -> ScoreWeights:
+    """Weights from the `score` option of mkdocs.yml: the defaults, the site's values over them,
+    and each entry of `systems` over the site's."""
+    site = _weights_over(ScoreWeights(), options)
+    systems = {str(k): _weights_over(site, v or {}) for k, v in (options.get("systems") or {}).items()}
+    return _weights_over(site, {}, systems)
+
+
+def _weights_over(base: ScoreWeights, options: dict, systems: dict | None = None) -> ScoreWeights:
+    return ScoreWeights(
+        column={**base.column, **{k: float(v) for k, v in (options.get("column") or {}).items()}},
+        adoption={**base.adoption, **{k: float(v) for k, v in (options.get("adoption") or {}).items()}},
+        answered=float(options.get("answered", base.answered)),
+        answered_late=float(options.get("answered_late", base.answered_late)),
+        overdue=float(options.get("overdue", base.overdue)), systems=systems or {})
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 from mkdocs.exceptions import ConfigurationError
 
-from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, LEVELS, PortalConfig, ScoreWeights
+from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, LEVELS, PortalConfig, score_weights
 from .core.problems import Problem
 
 PLUGIN = "portal"
@@ -165,7 +165,7 @@ def _weights(value: object, name: str, allowed: dict[str, str] | None) -> dict[s
 class Score(c.BaseConfigOption[dict]):
     """Weights of the 信息工作通报 score: `column`, `adoption`, `answered`, `overdue`."""
 
-    KEYS = ("column", "adoption", "answered", "overdue")
+    KEYS = ("column", "adoption", "answered", "answered_late", "overdue", "systems")
 
     def __init__(self):
         super().__init__()
@@ -177,18 +177,30 @@ class Score(c.BaseConfigOption[dict]):
         if not isinstance(value, dict):
             raise OptionError(f"计分规则必须是 {'、'.join(self.KEYS)} 几项，现在是{_shown(value)}",
                               "参照 README 中 score 的写法")
-        for key in value:
-            if key not in self.KEYS:
-                raise OptionError(f"计分规则中没有“{key}”这一项", f"只能写 {'、'.join(self.KEYS)}", (str(key),))
-        score: dict[str, Any] = {}
-        if "column" in value:
-            score["column"] = _weights(value["column"], "column", None)
-        if "adoption" in value:
-            score["adoption"] = _weights(value["adoption"], "adoption", LEVELS)
-        for key in ("answered", "overdue"):
-            if key in value:
-                score[key] = _weight(value[key], (key,))
+        score = _score_weights(value, self.KEYS, ())
+        systems = value.get("systems") or {}
+        if not isinstance(systems, dict) or not all(isinstance(v, dict) for v in systems.values()):
+            raise OptionError(f"score.systems 必须写成“系统id: 权重”，现在是{_shown(systems)}",
+                              "写成例如 systems: {tax: {column: {news: 2}}}", ("systems",))
+        if systems:
+            score["systems"] = {str(k): _score_weights(v, self.KEYS[:-1], ("systems", str(k))) for k, v in systems.items()}
         return score
+
+
+def _score_weights(value: dict, keys: tuple[str, ...], where: tuple[str, ...]) -> dict[str, Any]:
+    """The weights of one `score` mapping (the site's, or one system's under `systems`)."""
+    for key in value:
+        if key not in keys:
+            raise OptionError(f"计分规则中没有“{key}”这一项", f"只能写 {'、'.join(keys)}", (*where, str(key)))
+    score: dict[str, Any] = {}
+    if "column" in value:
+        score["column"] = _weights(value["column"], "column", None)
+    if "adoption" in value:
+        score["adoption"] = _weights(value["adoption"], "adoption", LEVELS)
+    for key in ("answered", "answered_late", "overdue"):
+        if key in value:
+            score[key] = _weight(value[key], (*where, key))
+    return score
 
 
 class PortalPluginConfig(Config):
@@ -212,13 +224,7 @@ class PortalPluginConfig(Config):
 
 def portal_config(options: PortalPluginConfig, site_url: str | None, site_name: str, drafts: bool) -> PortalConfig:
     """Typed core settings from checked plugin options (the defaults merged with additions)."""
-    score = options.score
-    default = ScoreWeights()
-    weights = ScoreWeights(
-        column={**default.column, **score.get("column", {})},
-        adoption={**default.adoption, **score.get("adoption", {})},
-        answered=score.get("answered", default.answered), overdue=score.get("overdue", default.overdue),
-    )
+    weights = score_weights(options.score)
     extra: dict[str, Any] = {}
     if options.attachment_types:
         extra["attachment_types"] = tuple(options.attachment_types)

@@ -17,7 +17,7 @@ from html import escape
 
 from .config import LEVEL_ORDER, LEVELS
 from .core.qa import WORKDAY_RULE
-from .core.stats import Bulletin, PeriodStats, UnitFigures, compute_bulletin
+from .core.stats import QA_COLUMN, Bulletin, PeriodStats, UnitFigures, compute_bulletin
 from .extras import ExtraPage
 from .pages.charts import grouped_bars, horizontal_bars, number
 from .pages.links import a
@@ -99,6 +99,10 @@ class BulletinTables:
         unit = figures.unit
         return Link(unit.name, f"{unit.system}/{unit.id}/")
 
+    def column_label(self, column: str) -> str:
+        """A column's header: the Q&A column counts questions asked of the unit, not its posts."""
+        return "收到问题" if column == QA_COLUMN else self.config.column_name(column)
+
     def counts(self, figures: UnitFigures) -> list:
         return [figures.posts.get(c, 0) for c in self.columns]
 
@@ -107,22 +111,24 @@ class BulletinTables:
         columns = ([("system", None), ("unit", None)] + [(c, None) for c in self.columns]
                    + [(k, None) for k in ("name", "system_name", "level", "level_name", "posts", "adopted",
                                           "adopted_by_province", "adopted_by_city", "answered", "median_answer_days",
-                                          "overdue", "score", "rank_in_level", "rank_in_system", "suggestions")])
+                                          "overdue", "score", "rank_in_level", "rank_in_system", "suggestions",
+                                          "written", "answered_late")])
         rows = [[f.unit.system, f.unit.id, *self.counts(f), f.unit.name, self.orgs.systems[f.unit.system].name,
                  f.unit.level, f.unit.level_name, f.total, f.adopted, f.adoptions.get("province", 0),
                  f.adoptions.get("city", 0), f.answered, f.median_days, f.overdue, f.score, f.rank_level, f.rank_system,
-                 f.suggestions]
+                 f.suggestions, f.written, f.answered_late]
                 for f in stats.units]
         return Table(f"units-{stats.period.key}.csv", f"{stats.period.name} 各单位明细", columns, rows)
 
     def level_ranking(self, stats: PeriodStats, level: str) -> Table:
         """Ranking of all units of one level across systems, with every figure."""
         columns = ([("rank", "名次"), ("system", None), ("unit", None), ("name", "单位"), ("system_name", "所属系统")]
-                   + [(c, self.config.column_name(c)) for c in self.columns]
-                   + [("posts", "合计"), ("adopted", "被采用"), ("answered", "答复问题"),
-                      ("median_answer_days", "答复用时中位数/天"), ("overdue", "逾期未答"), ("score", "得分")])
+                   + [(c, self.column_label(c)) for c in self.columns]
+                   + [("written", "撰写稿件"), ("adopted", "被采用"), ("answered", "答复问题"),
+                      ("answered_late", "其中超时答复"), ("median_answer_days", "答复用时中位数/天"),
+                      ("overdue", "逾期未答"), ("score", "得分")])
         rows = [[f.rank_level, f.unit.system, f.unit.id, self.unit_link(f), self.orgs.systems[f.unit.system].name,
-                 *self.counts(f), f.total, f.adopted, f.answered, f.median_days, f.overdue, f.score]
+                 *self.counts(f), f.written, f.adopted, f.answered, f.answered_late, f.median_days, f.overdue, f.score]
                 for f in stats.by_level[level]]
         return Table(f"ranking-{stats.period.key}-level-{level}.csv", f"{LEVELS[level]}单位排名（{stats.period.name}）",
                      columns, rows)
@@ -130,10 +136,10 @@ class BulletinTables:
     def system_ranking(self, stats: PeriodStats, system_id: str) -> Table:
         """Ranking of the units of one system across its three levels."""
         columns = [("rank", "名次"), ("system", None), ("unit", None), ("name", "单位"), ("level", None),
-                   ("level_name", "层级"), ("posts", "稿件"), ("adopted", "被采用"), ("answered", "答复问题"),
+                   ("level_name", "层级"), ("written", "撰写稿件"), ("adopted", "被采用"), ("answered", "答复问题"),
                    ("overdue", "逾期未答"), ("score", "得分")]
         rows = [[f.rank_system, f.unit.system, f.unit.id, self.unit_link(f), f.unit.level, f.unit.level_name,
-                 f.total, f.adopted, f.answered, f.overdue, f.score] for f in stats.by_system[system_id]]
+                 f.written, f.adopted, f.answered, f.overdue, f.score] for f in stats.by_system[system_id]]
         name = self.orgs.systems[system_id].name
         return Table(f"ranking-{stats.period.key}-system-{system_id}.csv", f"{name}排名（{stats.period.name}）",
                      columns, rows)
@@ -223,7 +229,7 @@ def _last_day(period) -> str:
 
 
 def _summary(stats: PeriodStats) -> str:
-    posts = sum(f.total for f in stats.units)
+    posts = sum(f.written for f in stats.units)
     adopted = sum(f.adopted for f in stats.units)
     answered = sum(f.answered for f in stats.units)
     overdue = sum(f.overdue for f in stats.units)
@@ -242,22 +248,36 @@ def _top_chart(stats: PeriodStats) -> str:
 def rules_html(build) -> str:
     """The scoring rules, from the weights configured in mkdocs.yml."""
     config, weights = build.config, build.config.score
-    columns = "；".join(f"{escape(config.column_name(c))}每篇 {number(weights.column.get(c, 0.0))} 分"
-                       for c in config.columns)
-    adoption = "；".join(f"被{LEVELS[lv]}单位采用每次 {number(weights.adoption.get(lv, 0.0))} 分"
-                        for lv in LEVEL_ORDER if lv != "county")
+    limit = config.qa_overdue_workdays
     items = [
-        f"稿件：{columns}。稿件按发布日期（date）计入统计期。",
-        f"采用：{adoption}（按采用单位的层级计分，一篇稿件被多个单位采用的分别计分；“被采用”列为被上级采用的稿件篇数）。",
-        f"答复：每答复一个问题 {number(weights.answered)} 分，按答复日期（answered）计入统计期；"
-        f"“答复用时中位数”为这些问题从提问到答复的天数的中位数。",
-        f"逾期：提问后超过 {config.qa_overdue_workdays} 个工作日仍未答复的问题，每个扣 {number(weights.overdue)} 分"
-        f"（{WORKDAY_RULE}；按提问日期计入统计期，以统计截止日为准）。",
-        "排名：按得分从高到低；得分相同时依次比较稿件数、被采用数、答复数，仍相同时按组织登记表中的顺序。",
-        "草稿（draft: true）不计入统计。计分权重在 mkdocs.yml 的 portal 插件 score 选项中配置。",
+        f"稿件：{_column_weights(config, weights)}。稿件按发布日期（date）计入统计期。"
+        "有问必答栏目中的问题是别人向本单位提的，不算本单位的稿件，本单位答复了才计分（见“答复”）。",
+        f"采用：{_adoption_weights(weights)}（按采用单位的层级计分，只能由本系统内的上级单位采用，一篇稿件被多个单位采用的分别计分；"
+        "“被采用”列为被上级采用的稿件篇数）。",
+        f"答复：{limit} 个工作日内答复的问题每个 {number(weights.answered)} 分，超过 {limit} 个工作日才答复的每个 "
+        f"{number(weights.answered_late)} 分，按答复日期（answered）计入统计期；“答复用时中位数”为这些问题从提问到答复的天数的中位数。",
+        f"逾期：提问后超过 {limit} 个工作日仍未答复的问题，每个扣 {number(weights.overdue)} 分"
+        f"（{WORKDAY_RULE}；按提问日期计入统计期，以统计截止日为准）；扣分最多扣到 0 分，得分不会是负数。",
+        "本期无投稿：本期既没有撰写稿件、也没有答复问题的单位（只收到问题不算投稿）。",
+        "排名：按得分从高到低；得分相同时依次比较撰写稿件数、被采用数、答复数，仍相同时按组织登记表中的顺序。",
+        "草稿（draft: true）不计入统计。计分权重在 mkdocs.yml 的 portal 插件 score 选项中配置"
+        "（score.systems 下可为某个系统单独设置权重）。",
     ]
+    items += [f"{escape(build.portal.orgs.systems[s].name)}单独计分：{_column_weights(config, w)}；{_adoption_weights(w)}；"
+              f"按时答复 {number(w.answered)} 分，超时答复 {number(w.answered_late)} 分，逾期每个扣 {number(w.overdue)} 分。"
+              for s, w in weights.systems.items() if s in build.portal.orgs.systems]
     body = "".join(f"<li>{item}</li>" for item in items)
     return f'<h2 id="rules">统计口径与计分规则</h2><ol class="portal-stats-rules">{body}</ol>'
+
+
+def _column_weights(config, weights) -> str:
+    return "；".join(f"{escape(config.column_name(c))}每篇 {number(weights.column.get(c, 0.0))} 分"
+                    for c in config.columns if c != QA_COLUMN)
+
+
+def _adoption_weights(weights) -> str:
+    return "；".join(f"被{LEVELS[lv]}单位采用每次 {number(weights.adoption.get(lv, 0.0))} 分"
+                    for lv in LEVEL_ORDER if lv != "county")
 
 
 # -- how to ask --------------------------------------------------------------

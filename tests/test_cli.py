@@ -184,7 +184,7 @@ def bad_fixtures(tree: PortalTree) -> None:
 
 
 EXPECTED_ANNOTATIONS = [
-    ("content/tax/np-jo/2026/bad-featured.md", 5, "“tax/sm-yx”不是比本单位更高一级的单位"),
+    ("content/tax/np-jo/2026/bad-featured.md", 5, "“tax/sm-yx”不是本单位在本系统中的上级单位"),
     ("content/tax/np/2026/bad-link.md", 11, "链接的文件“tax/np/2026/rally.jpg”不存在"),
     ("content/tax/np/2026/bad-type.md", 4, "栏目“notice”不存在"),
 ]

@@ -91,7 +91,10 @@ def test_gbk_file_is_named_with_conversion():
     ("title: t\ndate: 2026-03-14\ntype: news\ncategory: sports", 5, "分类“sports”不存在"),
     ("title: t\ndate: 2026-03-14\ntype: news\ntags: 主题党日", 5, "tags 必须是文字列表"),
     ("title: t\ndate: 2026-03-14\ntype: news\ndraft: yes", 5, "draft 只能是"),
-    ("title: t\ndate: 2026-03-14\ntype: news\nfeatured_by: [tax/np-wys]", 5, "更高一级"),
+    ("title: t\ndate: 2026-03-14\ntype: news\nfeatured_by: [tax/np-wys]", 5, "不是本单位在本系统中的上级单位"),
+    # higher level, but not above np-jo: another city of its system, a province of another system
+    ("title: t\ndate: 2026-03-14\ntype: news\nfeatured_by: [tax/sm]", 5, "“tax/sm”不是本单位在本系统中的上级单位"),
+    ("title: t\ndate: 2026-03-14\ntype: news\nfeatured_by: [radio/prov]", 5, "“radio/prov”不是本单位在本系统中的上级单位"),
     ("title: t\ndate: 2026-03-14\ntype: news\nfeatured_by: [tax/nowhere]", 5, "不存在"),
     ("title: t\ndate: 2026-03-14\ntype: news\nquestion: 为什么", 5, "只用于有问必答"),
     ("title: t\ndate: 2026-03-14\ntype: qa", 2, "缺少 question"),

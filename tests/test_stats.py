@@ -33,15 +33,19 @@ from stats_fixture import fixture_tree, write_config
 TZ = ZoneInfo("Asia/Shanghai")
 COLUMNS = {"news": "工作动态", "experience": "经验交流", "qa": "有问必答", "policy": "政策解读"}
 WEIGHTS = ScoreWeights(column={"news": 1.0, "experience": 3.0, "qa": 0.5, "policy": 2.0},
-                       adoption={"province": 4.0, "city": 2.0, "county": 1.0}, answered=1.5, overdue=2.0)
+                       adoption={"province": 4.0, "city": 2.0, "county": 1.0}, answered=1.5, answered_late=0.5,
+                       overdue=2.0)
 CONFIG = PortalConfig(columns=COLUMNS, score=WEIGHTS, qa_overdue_workdays=5)
 UNITS = ["tax/prov", "tax/np", "tax/np-jo", "tax/np-wys", "tax/sm", "tax/sm-yx", "radio/prov", "radio/np", "radio/np-jo"]
 
 # Hand-computed (see stats_fixture.py): unit → (news, experience, qa, policy, adopted, answered, median, overdue, score)
+# The score counts what the unit did: a question in its folder (the `qa` count) scores nothing by itself; an
+# answer within 5 working days scores 1.5, a later one 0.5 (tax/np's q-september: 8 working days); overdue
+# questions subtract 2 each, never below 0. Where the old rule differed, the old value is noted ("was").
 EXPECTED = {
     "month": {
         "tax/prov": (0, 1, 0, 0, 0, 0, None, 0, 3.0),
-        "tax/np": (1, 0, 4, 0, 1, 2, 3.0, 1, 8.0),  # 1 + 4×0.5 + 4 (省采用) + 2×1.5 − 2
+        "tax/np": (1, 0, 4, 0, 1, 2, 3.0, 1, 6.0),  # 1 + 4 (省采用) + 2×1.5 − 2; was 8 (+ 4 questions × 0.5)
         "tax/np-jo": (1, 0, 0, 0, 1, 0, None, 0, 7.0),  # 1 + 2 (市采用) + 4 (省采用)
         "tax/np-wys": (0, 0, 0, 0, 0, 0, None, 0, 0.0),
         "tax/sm": (0, 0, 0, 0, 0, 0, None, 0, 0.0),
@@ -52,44 +56,46 @@ EXPECTED = {
     },
     "quarter": {
         "tax/prov": (0, 1, 0, 0, 0, 0, None, 0, 3.0),
-        "tax/np": (1, 0, 4, 0, 1, 3, 4.0, 1, 9.5),  # answered 4, 2 and 10 days → median 4
+        "tax/np": (1, 0, 4, 0, 1, 3, 4.0, 1, 6.5),  # 1 + 4 + 1.5 + 1.5 + 0.5 (late) − 2; was 9.5
+        # (answered 4, 2 and 10 days → median 4)
         "tax/np-jo": (1, 1, 0, 0, 2, 0, None, 0, 12.0),  # 1 + 3 + 2 + 2 + 4
         "tax/np-wys": (0, 0, 0, 0, 0, 0, None, 0, 0.0),
         "tax/sm": (0, 0, 0, 0, 0, 0, None, 0, 0.0),
         "tax/sm-yx": (1, 0, 0, 0, 1, 0, None, 0, 3.0),
-        "radio/prov": (0, 0, 1, 0, 0, 0, None, 1, -1.5),  # 0.5 − 2
+        "radio/prov": (0, 0, 1, 0, 0, 0, None, 1, 0.0),  # 0 − 2, floored at 0; was −1.5 (0.5 − 2)
         "radio/np": (1, 1, 0, 0, 1, 0, None, 0, 8.0),
         "radio/np-jo": (0, 0, 0, 0, 0, 0, None, 0, 0.0),
     },
     "year": {
-        "tax/prov": (0, 1, 1, 0, 0, 1, 1.0, 0, 5.0),
-        "tax/np": (1, 0, 5, 1, 1, 3, 4.0, 1, 12.0),  # 1 + 2.5 + 2 + 4 + 4.5 − 2
+        "tax/prov": (0, 1, 1, 0, 0, 1, 1.0, 0, 4.5),  # 3 + 1.5; was 5 (+ 0.5 for the question)
+        "tax/np": (1, 0, 5, 1, 1, 3, 4.0, 1, 8.5),  # 1 + 2 + 4 + 1.5 + 1.5 + 0.5 − 2; was 12
         "tax/np-jo": (2, 1, 0, 0, 2, 0, None, 0, 13.0),
         "tax/np-wys": (1, 0, 0, 0, 0, 0, None, 0, 1.0),
         "tax/sm": (0, 0, 0, 0, 0, 0, None, 0, 0.0),
         "tax/sm-yx": (1, 0, 0, 0, 1, 0, None, 0, 3.0),
-        "radio/prov": (0, 0, 1, 0, 0, 0, None, 1, -1.5),
+        "radio/prov": (0, 0, 1, 0, 0, 0, None, 1, 0.0),  # was −1.5
         "radio/np": (1, 1, 0, 0, 1, 0, None, 0, 8.0),
         "radio/np-jo": (1, 0, 0, 0, 0, 0, None, 0, 1.0),
     },
     "all": {
-        "tax/prov": (0, 1, 2, 0, 0, 2, 4.0, 0, 7.0),  # answered in 1 and 7 days → median 4
-        "tax/np": (1, 0, 5, 1, 1, 3, 4.0, 1, 12.0),
+        "tax/prov": (0, 1, 2, 0, 0, 2, 4.0, 0, 6.0),  # 3 + 1.5 + 1.5 (5 working days: on time); was 7
+        # (answered in 1 and 7 days → median 4)
+        "tax/np": (1, 0, 5, 1, 1, 3, 4.0, 1, 8.5),
         "tax/np-jo": (3, 1, 0, 0, 2, 0, None, 0, 14.0),
         "tax/np-wys": (1, 0, 0, 0, 0, 0, None, 0, 1.0),
         "tax/sm": (0, 0, 0, 0, 0, 0, None, 0, 0.0),
         "tax/sm-yx": (1, 0, 0, 0, 1, 0, None, 0, 3.0),
-        "radio/prov": (0, 0, 1, 0, 0, 0, None, 1, -1.5),
+        "radio/prov": (0, 0, 1, 0, 0, 0, None, 1, 0.0),
         "radio/np": (1, 1, 0, 0, 1, 0, None, 0, 8.0),
         "radio/np-jo": (1, 0, 0, 0, 0, 0, None, 0, 1.0),
     },
 }
 LEVEL_RANKING = {
     "month": {"province": ["tax/prov", "radio/prov"],
-              "city": ["tax/np", "radio/np", "tax/sm"],  # 8 = 8: tax/np has more posts
+              "city": ["radio/np", "tax/np", "tax/sm"],  # 8 > 6 (was 8 = 8: the questions filed at tax/np counted)
               "county": ["tax/np-jo", "tax/np-wys", "tax/sm-yx", "radio/np-jo"]},
     "quarter": {"province": ["tax/prov", "radio/prov"],
-                "city": ["tax/np", "radio/np", "tax/sm"],
+                "city": ["radio/np", "tax/np", "tax/sm"],  # 8 > 6.5
                 "county": ["tax/np-jo", "tax/sm-yx", "tax/np-wys", "radio/np-jo"]},
     "year": {"province": ["tax/prov", "radio/prov"],
              "city": ["tax/np", "radio/np", "tax/sm"],
@@ -99,11 +105,11 @@ LEVEL_RANKING = {
             "county": ["tax/np-jo", "tax/sm-yx", "tax/np-wys", "radio/np-jo"]},
 }
 SYSTEM_RANKING = {
-    "month": {"tax": ["tax/np", "tax/np-jo", "tax/prov", "tax/np-wys", "tax/sm", "tax/sm-yx"],
+    "month": {"tax": ["tax/np-jo", "tax/np", "tax/prov", "tax/np-wys", "tax/sm", "tax/sm-yx"],
               "radio": ["radio/np", "radio/prov", "radio/np-jo"]},
     # 3 = 3 with one post each: tax/sm-yx was adopted, tax/prov was not
     "quarter": {"tax": ["tax/np-jo", "tax/np", "tax/sm-yx", "tax/prov", "tax/np-wys", "tax/sm"],
-                "radio": ["radio/np", "radio/np-jo", "radio/prov"]},
+                "radio": ["radio/np", "radio/prov", "radio/np-jo"]},  # 0 = 0 (was −1.5 < 0): registry order
     "year": {"tax": ["tax/np-jo", "tax/np", "tax/prov", "tax/sm-yx", "tax/np-wys", "tax/sm"],
              "radio": ["radio/np", "radio/np-jo", "radio/prov"]},
     "all": {"tax": ["tax/np-jo", "tax/np", "tax/prov", "tax/sm-yx", "tax/np-wys", "tax/sm"],
@@ -111,9 +117,10 @@ SYSTEM_RANKING = {
 }
 SILENT = {
     "month": ["tax/np-wys", "tax/sm", "tax/sm-yx", "radio/prov", "radio/np-jo"],
-    "quarter": ["tax/np-wys", "tax/sm", "radio/np-jo"],
-    "year": ["tax/sm"],
-    "all": ["tax/sm"],
+    # radio/prov wrote nothing and answered nothing: being asked a question no longer keeps it off the list
+    "quarter": ["tax/np-wys", "tax/sm", "radio/prov", "radio/np-jo"],
+    "year": ["tax/sm", "radio/prov"],
+    "all": ["tax/sm", "radio/prov"],
 }
 
 
@@ -292,9 +299,11 @@ def test_stats_page_tables_rules_and_csv_links(site):
     for heading in ("省级单位排名", "市级单位排名", "县级单位排名", "各系统排名", "本期无投稿的单位"):
         assert heading in text
     # the rules state the weights from mkdocs.yml
-    for rule in ("经验交流每篇 3 分", "有问必答每篇 0.5 分", "政策解读每篇 2 分", "被省级单位采用每次 4 分",
-                 "被市级单位采用每次 2 分", "每答复一个问题 1.5 分", "超过 5 个工作日", "每个扣 2 分"):
+    for rule in ("经验交流每篇 3 分", "政策解读每篇 2 分", "被省级单位采用每次 4 分", "被市级单位采用每次 2 分",
+                 "5 个工作日内答复的问题每个 1.5 分", "超过 5 个工作日才答复的每个 0.5 分", "每个扣 2 分",
+                 "得分不会是负数", "只收到问题不算投稿"):
         assert rule in text, rule
+    assert "有问必答每篇" not in text  # a question asked of a unit is not its post
     # every linked CSV exists and every CSV written is linked
     links = {href for href in article.xpath('.//a/@href') if href.endswith(".csv")}
     written = {p.name for p in (site / "stats").glob("*.csv")}
@@ -303,8 +312,8 @@ def test_stats_page_tables_rules_and_csv_links(site):
     # the month's city ranking, as a reader sees it
     table = _table_after(article, "市级单位排名")
     cells = [[c.text_content().strip() for c in row.xpath("./td")] for row in table.xpath(".//tbody/tr")]
-    assert [(c[0], c[1], c[-1]) for c in cells] == [("1", "南平市税务局", "8"),
-                                                     ("2", "南平市文旅局", "8"), ("3", "三明市税务局", "0")]
+    assert [(c[0], c[1], c[-1]) for c in cells] == [("1", "南平市文旅局", "8"),
+                                                     ("2", "南平市税务局", "6"), ("3", "三明市税务局", "0")]
     headers = [h.text_content() for h in table.xpath(".//th")]
     assert headers[:3] == ["名次", "单位", "所属系统"] and "政策解读" in headers and headers[-1] == "得分"
 
@@ -325,7 +334,8 @@ def test_charts_are_inline_svg_without_external_references(site):
     assert len(tips) == 12 * 3
     assert "2026年11月 市级：7 篇" in tips and "2025年12月 县级：1 篇" in tips
     top = charts[1]  # this month
-    assert [t.text for t in top.xpath(".//rect/title")][:2] == ["南平市税务局（市级）：8 分", "南平市文旅局（市级）：8 分"]
+    assert [t.text for t in top.xpath(".//rect/title")][:3] == ["南平市文旅局（市级）：8 分", "建瓯市税务局（县级）：7 分",
+                                                               "南平市税务局（市级）：6 分"]
     for chart in charts:
         markup = lxml_html.tostring(chart, encoding="unicode")
         assert not re.search(r"(href|src)=|https?:|<image|<script|url\(", markup)

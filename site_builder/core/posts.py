@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..config import LEVEL_ORDER, PortalConfig
+from ..config import PortalConfig
 from .orgs import Orgs, Unit
 from .problems import Problem
 from .qa_keys import POST_EXTRA_KEYS, column_owner, read_qa_extras, read_topics, system_column
@@ -288,11 +288,16 @@ class _Checker:
             adopter = self.orgs.unit(key)
             if adopter is None:
                 self.fail("featured_by", f"featured_by 中的单位“{key}”不存在", "写成 系统id/单位id，例如 tax/prov，须在 orgs.yml 中登记")
-            elif LEVEL_ORDER.index(adopter.level) >= LEVEL_ORDER.index(self.unit.level):
-                self.fail("featured_by", f"“{key}”不是比本单位更高一级的单位", "featured_by 只能写采用本文的上级单位")
+            elif adopter not in self.orgs.ancestors(self.unit):
+                self.fail("featured_by", f"“{key}”不是本单位在本系统中的上级单位，不能采用本文",
+                          f"featured_by 只能写采用本文的本系统上级单位：{self.upper_units() or '本单位没有上级单位，请删除 featured_by'}")
             else:
                 found.append(key)
         return tuple(dict.fromkeys(found))
+
+    def upper_units(self) -> str:
+        """The units that may adopt this post, as staff write them."""
+        return "、".join(u.key for u in self.orgs.ancestors(self.unit))
 
     def draft(self) -> bool:
         value = self.meta.get("draft", False)

@@ -8,9 +8,16 @@ Rules (shown on the /stats/ page as well):
 - an adopted post is a post of the unit with at least one `featured_by` entry; each
   adoption scores the weight of the ADOPTING unit's level;
 - a question counts as answered in a period when its `answered` date falls in it; the
-  median days to answer is taken over those questions;
+  median days to answer is taken over those questions; it was answered late when that took
+  more than `qa_overdue_workdays` working days;
 - an overdue question is one asked in the period and still pending at the reference time
   after more than `qa_overdue_workdays` working days.
+
+The score counts what the unit did (a fair score): the posts it wrote (a question filed in
+its folder is not its post: its answer is what it wrote), the adoption of its posts and the
+questions it answered, on time or late; overdue questions are subtracted, but never below
+zero. A unit that wrote nothing and answered nothing is silent (无投稿), whatever it was asked.
+Each system may have weights of its own (`ScoreWeights.of`).
 """
 
 from __future__ import annotations
@@ -22,12 +29,14 @@ from datetime import date, datetime
 from ..config import LEVEL_ORDER, PortalConfig, ScoreWeights
 from .orgs import Orgs, Unit
 from .posts import Post
-from .qa import days_to_answer, is_overdue, median
+from .calendar import PLAIN_WEEK, WorkCalendar
+from .qa import days_to_answer, is_overdue, median, workdays_between
 
 PERIOD_KEYS = ("month", "quarter", "year", "all")
 PERIOD_LABELS = {"month": "本月", "quarter": "本季度", "year": "本年度", "all": "累计"}
 QUARTER_NAMES = ("一", "二", "三", "四")
 CHART_MONTHS = 12  # months shown in the monthly submissions chart
+QA_COLUMN = "qa"  # its posts are questions asked of the unit, not posts it wrote
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class UnitFigures:
     adopted: int = 0  # own posts adopted by at least one higher unit
     adoptions: dict[str, int] = field(default_factory=dict)  # adopting unit's level → adoptions
     answered: int = 0
+    answered_late: int = 0  # of `answered`, those answered after the limit
     median_days: float | None = None
     overdue: int = 0
     suggestions: int = 0  # qa posts of kind `suggestion` (意见建议) dated in the period
@@ -85,8 +95,18 @@ class UnitFigures:
 
     @property
     def total(self) -> int:
-        """All posts of the unit in the period, every column."""
+        """All posts of the unit in the period, every column (questions asked of it included)."""
         return sum(self.posts.values())
+
+    @property
+    def written(self) -> int:
+        """Posts the unit wrote in the period: every column but the questions asked of it."""
+        return sum(count for column, count in self.posts.items() if column != QA_COLUMN)
+
+    @property
+    def silent(self) -> bool:
+        """Wrote nothing and answered nothing in the period (无投稿)."""
+        return self.written == 0 and self.answered == 0
 
 
 @dataclass
@@ -127,11 +147,20 @@ class Bulletin:
 
 
 def score(figures: UnitFigures, weights: ScoreWeights) -> float:
-    """Σ column weight × posts + Σ adopting-level weight × adoptions + answered − overdue."""
-    total = sum(weights.column.get(column, 0.0) * count for column, count in figures.posts.items())
+    """Σ column weight × posts written + Σ adopting-level weight × adoptions + answered on time
+    + answered late − overdue, never below zero. Questions asked of the unit score nothing
+    by themselves."""
+    total = sum(weights.column.get(column, 0.0) * count for column, count in figures.posts.items()
+                if column != QA_COLUMN)
     total += sum(weights.adoption.get(level, 0.0) * count for level, count in figures.adoptions.items())
-    total += weights.answered * figures.answered - weights.overdue * figures.overdue
-    return round(total, 4)
+    total += weights.answered * (figures.answered - figures.answered_late) + weights.answered_late * figures.answered_late
+    return round(max(0.0, total - weights.overdue * figures.overdue), 4)
+
+
+def answered_late(question: Post, limit_workdays: int, calendar: WorkCalendar = PLAIN_WEEK) -> bool:
+    """Whether an answered question took more than the limit in working days of `calendar`."""
+    assert question.answered is not None
+    return workdays_between(question.date.date(), question.answered.date(), calendar) > limit_workdays
 
 
 def unit_figures(unit: Unit, posts: list[Post], period: Period, orgs: Orgs,
@@ -147,16 +176,17 @@ def unit_figures(unit: Unit, posts: list[Post], period: Period, orgs: Orgs,
     figures = UnitFigures(
         unit, counts, adopted=len(adopted), adoptions={lv: levels[lv] for lv in LEVEL_ORDER if levels[lv]},
         answered=len(answered), median_days=median([days_to_answer(q) for q in answered]),
+        answered_late=sum(1 for q in answered if answered_late(q, config.qa_overdue_workdays, config.calendar)),
         overdue=sum(1 for p in dated if is_overdue(p, now, config.qa_overdue_workdays, config.calendar)),
         suggestions=sum(1 for p in dated if p.type == "qa" and p.kind == "suggestion"),
     )
-    figures.score = score(figures, config.score)
+    figures.score = score(figures, config.score.of(unit.system))
     return figures
 
 
 def rank(figures: list[UnitFigures], order: dict[str, int]) -> list[UnitFigures]:
-    """Best first: score, then posts, adopted posts, answered questions, then registry order."""
-    return sorted(figures, key=lambda f: (-f.score, -f.total, -f.adopted, -f.answered, order[f.unit.key]))
+    """Best first: score, then posts written, adopted posts, answered questions, then registry order."""
+    return sorted(figures, key=lambda f: (-f.score, -f.written, -f.adopted, -f.answered, order[f.unit.key]))
 
 
 def period_stats(orgs: Orgs, by_unit: dict[str, list[Post]], period: Period,
@@ -173,7 +203,7 @@ def period_stats(orgs: Orgs, by_unit: dict[str, list[Post]], period: Period,
     for ranked in by_system.values():
         for place, item in enumerate(ranked, 1):
             item.rank_system = place
-    silent = [f for f in figures if f.total == 0]
+    silent = [f for f in figures if f.silent]
     return PeriodStats(period, figures, by_level, by_system, silent, rank(figures, order))
 
 
