@@ -232,8 +232,8 @@ def test_answering_a_question_moves_it_and_updates_the_figures(tmp_path):
     assert qa_unit_table(root)["南平市税务局"] == ["4", "6", "1", "0"]
     rows = list(csv.DictReader(io.StringIO((site / "stats" / "units-month.csv").read_text(encoding="utf-8-sig"))))
     np_row = next(r for r in rows if (r["system"], r["unit"]) == ("tax", "np"))
-    # 1 + 4×0.5 + 4 + 3×1.5, no overdue deduction; answered 4, 2, 8 days → median 4
-    assert (np_row["answered"], np_row["median_answer_days"], np_row["overdue"], np_row["score"]) == ("3", "4", "0", "11.5")
+    # 1 + 4 + 2×1.5 + 0.5 (answered after 6 working days: late), no overdue deduction; answered 4, 2, 8 days → median 4
+    assert (np_row["answered"], np_row["median_answer_days"], np_row["overdue"], np_row["score"]) == ("3", "4", "0", "8.5")
 
 
 def test_overdue_limit_comes_from_mkdocs_yml(tmp_path):
