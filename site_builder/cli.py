@@ -207,10 +207,11 @@ def cmd_check(args) -> int:
         _say(args, f"{selection.everything}，检查全部内容。")
     render = selection.posts_to_render(args.content) if partial else None
     build = check(args.content, args.config, render_only=render)
-    problems = build.problems
+    problems, warnings = build.problems, build.incentives.warnings
     if partial:
         problems = [p for p in problems if selection.covers(p, selection.files | render)]
-    return _report(args, build, problems, len(selection.files) if partial else None)
+        warnings = [w for w in warnings if selection.covers(w, selection.files | render)]
+    return _report(args, build, problems, len(selection.files) if partial else None, warnings)
 
 
 def _requested_selection(args, config_path: str) -> Selection | None:
@@ -226,8 +227,9 @@ def _say(args, text: str) -> None:
         print(text, file=sys.stderr)
 
 
-def _report(args, build, problems: list[Problem], changed: int | None) -> int:
+def _report(args, build, problems: list[Problem], changed: int | None, warnings: list[Problem] = ()) -> int:
     prefix = shown_prefix(args.content, args.format)
+    _warn(args, [_content_path(prefix, w) for w in warnings])
     if problems:
         print(format_problems([_content_path(prefix, p) for p in problems], args.format))
         _say(args, f"共发现 {len(problems)} 个问题。")
@@ -239,6 +241,12 @@ def _report(args, build, problems: list[Problem], changed: int | None) -> int:
         else:
             print(f"检查通过：{changed} 个改动的文件没有发现问题（引用已对照全站 {posts} 篇文章、{units} 个单位核对）。")
     return 0
+
+
+def _warn(args, warnings: list[Problem]) -> None:
+    """Warnings (posts dated into a closed bulletin): shown, never a failure."""
+    for warning in sorted(warnings):
+        print(warning.github().replace("::error", "::warning", 1) if args.format == "github" else f"警告：{warning.text()}")
 
 
 def cmd_build(args) -> int:
@@ -304,6 +312,12 @@ def cmd_new(args) -> int:
     return new_post_command(args)
 
 
+def cmd_bulletin(args) -> int:
+    from .bulletin_command import bulletin_command
+
+    return bulletin_command(args)
+
+
 def cmd_codeowners(args) -> int:
     from .codeowners import codeowners_command
 
@@ -367,6 +381,12 @@ def parser() -> argparse.ArgumentParser:
     from .intake import add_parser as add_intake_parser
 
     add_intake_parser(sub)
+
+    bulletin = sub.add_parser("bulletin", help="发布（冻结）某一期信息工作通报")
+    bulletin.add_argument("--close", required=True, metavar="PERIOD",
+                          help="统计期：2026-11（月）、2026-Q3（季度）或 2026（年），须已结束")
+    bulletin.add_argument("--content", default="content")
+    bulletin.set_defaults(func=cmd_bulletin)
     return root
 
 

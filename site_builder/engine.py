@@ -27,6 +27,7 @@ from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
 from .core.interact import with_registers
+from .core.incentives import Incentives, load_incentives
 from .core.posts import Post, load_post
 from .core.problems import Problem
 from .core.registers.registry import Registers, load_registers, register_feeds
@@ -63,6 +64,7 @@ class PortalBuild:
         self.views: dict[str, View] = {}  # src_uri → view
         self.posts_by_source: dict[str, Post] = {}
         self.registers = Registers()  # 联创台账: pairings, groups, projects (core.registers)
+        self.incentives = Incentives()  # 考核评比激励: closed bulletins, assessments, honours (core.incentives)
         self._derived: dict[str, object] = {}
         self._derived_from: list | None = None  # the post list `_derived` was computed from
         self._parse_settings: str | None = None
@@ -108,6 +110,7 @@ class PortalBuild:
         """Read the 联创 registers against the published posts; add their problems and feeds."""
         self.registers, problems = load_registers(self.content_dir, self.portal.orgs, self.portal.posts, self.now)
         self.portal.problems.extend(problems)
+        self.incentives = load_incentives(self.content_dir, self.portal, self.config, self.now)  # 考核、表彰、通报存档
         self.registers.feeds = register_feeds(self.portal.orgs, self.site, self.registers, self.config)
         self.site.feeds.extend(self.registers.feeds)
 
@@ -215,7 +218,7 @@ class PortalBuild:
         if made is None or made.site is not self.site:
             images = {s: r.image for s, r in self.rendered.items() if r.image}
             made = self._page_context = PageContext(self.portal.orgs, self.config, self.site, self.now, images,
-                                                    self.registers)
+                                                    self.registers, self.incentives)
         return made
 
     def post(self, source: str) -> Post | None:

@@ -30,6 +30,6 @@ class ExtraPage:
 
 def feature_modules() -> list:
     """The feature modules, in the order their outputs are written."""
-    from . import feeds, registers_pages, search, stats_pages
+    from . import feeds, incentive_pages, registers_pages, search, stats_pages
 
-    return [feeds, stats_pages, registers_pages, search]
+    return [feeds, stats_pages, incentive_pages, registers_pages, search]

@@ -25,7 +25,8 @@ def build_nav(build, extras: list) -> list:
     categories = [{name: f"category/{cid}/index.md"} for cid, name in config.categories.items()]
     nav.append({"五联分类": categories + [{"全部标签": "tag/index.md"}]})
     for page in extras:
-        _place(nav, page)
+        if page.in_nav:
+            _place(nav, page)
     pages = _ordinary_pages(portal.pages)
     if pages:
         nav.append({"学习园地": pages})

@@ -108,6 +108,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         gc.freeze()  # what the build made lives until its end: later collections leave it alone
         for problem in self.build.problems:
             log.warning(problem.text(), extra={"problem": problem})
+        for warning in self.build.incentives.warnings:  # posts dated into a closed bulletin: not a failure
+            log.info("提示：%s", warning.text())
         if config.strict and self.build.problems:
             raise PluginError(f"严格模式：发现 {len(self.build.problems)} 个问题，未生成网站")
         for source in self.build.portal.skipped:

@@ -47,6 +47,7 @@ class Table:
     caption: str
     columns: Sequence[tuple[str, str | None]]  # (CSV header, Chinese header; None = CSV only)
     rows: list[list] = field(default_factory=list)
+    folder: str = STATS_URL  # the site folder `file` is written in
 
     def csv_text(self) -> str:
         """The table as CSV text (every column, machine-readable headers)."""
@@ -63,7 +64,8 @@ class Table:
         body = "".join("<tr>" + "".join(f"<td>{_html_value(row[i], here)}</td>" for i in shown) + "</tr>"
                        for row in self.rows)
         empty = "" if self.rows else '<p class="portal-empty">无</p>'
-        download = a(f"{STATS_URL}{self.file}", here, f"下载 CSV（{self.file}）", "portal-csv")
+        name = self.file.rsplit("/", 1)[-1]
+        download = a(f"{self.folder}{self.file}", here, f"下载 CSV（{name}）", "portal-csv")
         return (f'<div class="portal-table-wrap"><table title="{escape(self.caption)}">'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{empty}<p>{download}</p>")
 
@@ -189,10 +191,19 @@ def stats_html(build) -> str:
              f'{data.now.year}年{data.now.month}月{data.now.day}日</time>。统计口径与计分规则见{_anchor("rules", "文末")}。</p>',
              '<p class="portal-stats-nav">' + " · ".join(_anchor(s.period.key, f"{s.period.label}（{s.period.name}）")
                                                          for s in data.periods) + "</p>",
-             _monthly_section(tables, here)]
+             _archive_line(build, here), _monthly_section(tables, here)]
     parts += [_period_section(tables, stats, here) for stats in data.periods]
     parts.append(rules_html(build))
     return "".join(parts)
+
+
+def _archive_line(build, here: str) -> str:
+    """A link to the closed bulletins (通报存档), when there are any."""
+    closed = build.incentives.bulletins
+    if not closed:
+        return ""
+    return (f'<p class="portal-stats-archive">本页为实时统计；已发布的往期通报（数字固定不变）见'
+            f'{a(f"{STATS_URL}archive/", here, f"通报存档（{len(closed)} 期）")}。</p>')
 
 
 def _anchor(anchor: str, text: str) -> str:

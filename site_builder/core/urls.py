@@ -13,6 +13,7 @@ FIXED_PATHS = frozenset({
     "ask",  # /qa/ask/ (如何提问) sits beside the per-system Q&A pages /qa/<system>/
     "projects", "project", "pairings", "groups", "area", "duty",  # the 联创 registers' pages
     "topics", "question", "suggestion",  # /topics/ (专题); /qa/question/ and /qa/suggestion/ (by kind)
+    "assessment", "honours", "assessments", "bulletins",  # 考核、表彰 pages and their register folders
 })
 
 _SLUG_JUNK = re.compile(r"[^\w-]+")

@@ -13,6 +13,7 @@ from ..core.qa import WORKDAY_RULE, answer_due, days_text, days_to_answer, days_
 from ..core.registers.registry import Registers
 from ..core.urls import column_url, tag_slug
 from ..core.views import Feed, Site, View
+from .incentives import unit_incentives
 from .links import a, href
 
 
@@ -26,6 +27,7 @@ class PageContext:
     now: datetime
     images: dict[str, str]  # post source → source path of its first image
     registers: Registers | None = None  # 联创台账: pairings, groups, projects
+    incentives: object = None  # core.incentives.Incentives: assessment results and honours on unit pages
 
 
 def date_text(moment: datetime) -> str:
@@ -192,6 +194,7 @@ def _unit(ctx: PageContext, view: View) -> str:
         adopted = ctx.site.adopted.get(unit.key, [])
         if adopted:
             parts.append(section("本单位采用的稿件", post_list(ctx, adopted, here)))
+        parts.append(unit_incentives(ctx.incentives, unit, here))
         parts.append(feed_links(view.feeds, here))
     return "".join(parts)
 
