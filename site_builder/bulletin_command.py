@@ -16,6 +16,7 @@ def bulletin_command(args) -> int:
     from .sitebuild import check
 
     build = check(args.content, args.config)
+    assert build.portal is not None  # loaded by check
     if build.problems:
         prefix = shown_prefix(args.content, "text")
         print(format_problems([_content_path(prefix, p) for p in build.problems]), file=sys.stderr)

@@ -227,9 +227,10 @@ def _say(args, text: str) -> None:
         print(text, file=sys.stderr)
 
 
-def _report(args, build, problems: list[Problem], changed: int | None, warnings: list[Problem] = ()) -> int:
+def _report(args, build, problems: list[Problem], changed: int | None,
+            warnings: list[Problem] | None = None) -> int:
     prefix = shown_prefix(args.content, args.format)
-    _warn(args, [_content_path(prefix, w) for w in warnings])
+    _warn(args, [_content_path(prefix, w) for w in warnings or []])
     if problems:
         print(format_problems([_content_path(prefix, p) for p in problems], args.format))
         _say(args, f"共发现 {len(problems)} 个问题。")

@@ -11,7 +11,9 @@ Pages exist only when their register files do, so a portal without them builds a
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
 import markdown
 
@@ -26,7 +28,8 @@ from .stats_pages import STATS_URL, Link, Table
 
 ARCHIVE = "archive/"  # under stats/
 ARCHIVE_URL = f"{STATS_URL}{ARCHIVE}"
-FIGURES = [("posts", None), ("written", "撰写稿件"), ("adopted", "被采用"), ("adopted_by_province", None),
+Columns = list[tuple[str, Any]]  # (CSV header, Chinese header or None), as stats_pages.Table takes them
+FIGURES: Columns = [("posts", None), ("written", "撰写稿件"), ("adopted", "被采用"), ("adopted_by_province", None),
            ("adopted_by_city", None), ("answered", "答复问题"), ("answered_late", None),
            ("median_answer_days", None), ("overdue", "逾期未答"), ("score", "得分")]
 
@@ -56,14 +59,14 @@ class ArchiveTables:
 
     def units(self) -> Table:
         """Every unit's figures: header starting system,unit,news,experience,qa."""
-        columns = ([("system", None), ("unit", None)] + [(c, None) for c in self.bulletin.columns]
+        columns: Columns = ([("system", None), ("unit", None)] + [(c, None) for c in self.bulletin.columns]
                    + [(k, None) for k in ("name", "system_name", "level")]
                    + [(k, None) for k, _ in FIGURES] + [("rank_in_level", None), ("rank_in_system", None)])
         rows = [[row.get(key) for key, _ in columns] for row in self.bulletin.units]
         return Table(f"{self.folder}units.csv", f"{self.bulletin.title} 各单位明细", columns, rows)
 
     def ranking(self, name: str, rows: list[dict], rank_key: str, file: str) -> Table:
-        columns = ([("rank", "名次"), ("system", None), ("unit", None), ("name", "单位"), ("system_name", "所属系统"),
+        columns: Columns = ([("rank", "名次"), ("system", None), ("unit", None), ("name", "单位"), ("system_name", "所属系统"),
                     ("level", None)] + [(c, _column_label(c, n)) for c, n in self.bulletin.columns.items()]
                    + FIGURES)
         ordered = sorted(rows, key=lambda r: r.get(rank_key) or 0)
@@ -141,10 +144,10 @@ def comment_html(text: str) -> str:
 # -- assessment ------------------------------------------------------------------
 
 
-def assessment_columns(assessment: Assessment) -> list[tuple[str, str | None]]:
-    return ([("system", None), ("unit", None), ("total", "总分"), ("name", "单位"), ("system_name", "所属系统"),
+def assessment_columns(assessment: Assessment) -> Columns:
+    columns: Columns = [("system", None), ("unit", None), ("total", "总分"), ("name", "单位"), ("system_name", "所属系统"),
              ("level", None), ("level_name", "层级"), ("rank_in_level", "层级内排名"), ("rank_in_system", "系统内排名")]
-            + [(i.id, f"{i.name}（权重 {i.weight}）") for i in assessment.items] + [("bonus", "年终加分")])
+    return columns + [(i.id, f"{i.name}（权重 {i.weight}）") for i in assessment.items] + [("bonus", "年终加分")]
 
 
 def assessment_table(build, assessment: Assessment, results: list, caption: str, file: str) -> Table:
@@ -208,16 +211,24 @@ def pages(build) -> list[ExtraPage]:
     incentives = build.incentives
     if incentives.bulletins:
         found.append(ExtraPage(f"{ARCHIVE_URL}index.md", "通报存档", lambda: archive_html(build), in_nav=False))
-        found += [ExtraPage(f"{ARCHIVE_URL}{b.period}/index.md", f"信息工作通报 {b.title}",
-                            (lambda b=b: bulletin_html(build, b)), in_nav=False) for b in incentives.bulletins]
+        found += [ExtraPage(f"{ARCHIVE_URL}{b.period}/index.md", f"信息工作通报 {b.title}", _bulletin_page(build, b),
+                            in_nav=False) for b in incentives.bulletins]
     if incentives.assessments:
         found.append(ExtraPage(f"{ASSESSMENT_URL}index.md", "考核结果", lambda: assessments_html(build)))
-        found += [ExtraPage(f"{ASSESSMENT_URL}{year}/index.md", assessment.title,
-                            (lambda x=assessment: assessment_html(build, x)), in_nav=False)
+        found += [ExtraPage(f"{ASSESSMENT_URL}{year}/index.md", assessment.title, _assessment_page(build, assessment),
+                            in_nav=False)
                   for year, assessment in incentives.assessments.items()]
     if incentives.honours:
         found.append(ExtraPage(f"{HONOURS_URL}index.md", "表彰", lambda: honours_html(build)))
     return found
+
+
+def _bulletin_page(build, bulletin: ClosedBulletin) -> Callable[[], str]:
+    return lambda: bulletin_html(build, bulletin)
+
+
+def _assessment_page(build, assessment: Assessment) -> Callable[[], str]:
+    return lambda: assessment_html(build, assessment)
 
 
 def write(build, site_dir: str) -> None:

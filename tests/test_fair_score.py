@@ -10,7 +10,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from portal_factory import PortalTree
-
 from site_builder.config import PortalConfig, ScoreWeights, score_weights
 from site_builder.core.content import load_portal
 from site_builder.core.stats import compute_bulletin
@@ -19,7 +18,7 @@ from site_builder.core.urls import reserved_ids
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Wednesday
 
 
-def figures(tree: PortalTree, config: PortalConfig, period: str = "month") -> dict:
+def figures(tree: PortalTree, config: PortalConfig, period: str = "month") -> tuple[dict, list[str]]:
     portal = load_portal(str(tree.content), config, NOW, reserved_ids(config.columns))
     assert portal.problems == []
     stats = compute_bulletin(portal.orgs, portal.posts, config, NOW).period(period)

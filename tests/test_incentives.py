@@ -9,14 +9,14 @@ from decimal import Decimal
 
 import pytest
 from lxml import html as lxml_html
-from portal_factory import FIXED_EPOCH, ORGS_YML, PortalTree, build
-from stats_fixture import fixture_tree, write_config
 
+from portal_factory import FIXED_EPOCH, ORGS_YML, PortalTree, build
 from site_builder.cli import main
 from site_builder.core.assessment import load_assessments
 from site_builder.core.bulletins import load_bulletins, parse_period
 from site_builder.core.honours import load_honours
 from site_builder.core.orgs import load_orgs
+from stats_fixture import fixture_tree, write_config
 
 ORGS = load_orgs(ORGS_YML)[0]
 
@@ -98,8 +98,10 @@ def test_honours_by_year_and_their_checks():
 
 
 def test_periods_of_closed_bulletins():
-    assert (parse_period("2026-Q3").start.isoformat(), parse_period("2026-Q3").end.isoformat()) == ("2026-07-01", "2026-10-01")
-    assert parse_period("2026-11").name == "2026年11月" and parse_period("2026").name == "2026年"
+    quarter, month, year = parse_period("2026-Q3"), parse_period("2026-11"), parse_period("2026")
+    assert quarter is not None and month is not None and year is not None
+    assert (str(quarter.start), str(quarter.end)) == ("2026-07-01", "2026-10-01")
+    assert month.name == "2026年11月" and year.name == "2026年"
     assert parse_period("2026-13") is None and parse_period("2026-Q5") is None and parse_period("26-1") is None
 
 

@@ -118,8 +118,8 @@ def load_assessments(registers: dict[str, bytes], orgs: Orgs) -> tuple[dict[int,
 
 def _read(source: str, year: int, data: bytes, orgs: Orgs, problems: list[Problem]) -> Assessment | None:
     text, problem = decode(data, source)
-    if problem:
-        problems.append(problem)
+    if problem or text is None:
+        problems.append(problem or Problem(source, 0, "无法读取文件", "把文件存为 UTF-8 编码"))
         return None
     try:
         record = load_yaml(text)

@@ -95,7 +95,7 @@ def unit_rows(stats: PeriodStats, orgs: Orgs, columns: list[str]) -> list[dict]:
     """Every unit's figures of a period as flat rows (registry order)."""
     rows = []
     for f in stats.units:
-        row = {"system": f.unit.system, "unit": f.unit.id, "name": f.unit.name,
+        row: dict[str, object] = {"system": f.unit.system, "unit": f.unit.id, "name": f.unit.name,
                "system_name": orgs.systems[f.unit.system].name, "level": f.unit.level}
         row |= {c: f.posts.get(c, 0) for c in columns}
         row |= {"posts": f.total, "written": f.written, "adopted": f.adopted,
@@ -116,7 +116,7 @@ def close_period(text: str, orgs: Orgs, posts: list[Post], config: PortalConfig,
     """(path under the content folder, file text) of the bulletin closing period `text`.
     Raises BulletinRefused for a period that is malformed, not over yet, or already closed."""
     period = parse_period(text)
-    if period is None:
+    if period is None or period.start is None or period.end is None:
         raise BulletinRefused(f"统计期“{text}”写法不对。请写成 2026-11（月）、2026-Q3（季度）或 2026（年）")
     source = f"{FOLDER}/{period.key}.yml"
     done = next((b for b in bulletins if b.source == source), None)
@@ -187,7 +187,8 @@ def _flow(mapping: dict) -> str:
 
 def load_bulletins(registers: dict[str, bytes]) -> tuple[list[ClosedBulletin], list[Problem]]:
     """Every closed bulletin of the register files, newest first, with the files' problems."""
-    found, problems = [], []
+    found: list[ClosedBulletin] = []
+    problems: list[Problem] = []
     for source in sorted(s for s in registers if s.startswith(f"{FOLDER}/")):
         bulletin = _read_bulletin(source, registers[source], problems)
         if bulletin is not None:
@@ -198,8 +199,8 @@ def load_bulletins(registers: dict[str, bytes]) -> tuple[list[ClosedBulletin], l
 
 def _read_bulletin(source: str, data: bytes, problems: list[Problem]) -> ClosedBulletin | None:
     text, problem = decode(data, source)
-    if problem:
-        problems.append(problem)
+    if problem or text is None:
+        problems.append(problem or Problem(source, 0, "无法读取文件", "把文件存为 UTF-8 编码"))
         return None
     try:
         record = load_yaml(text)

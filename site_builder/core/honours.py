@@ -30,8 +30,8 @@ def load_honours(registers: dict[str, bytes], orgs: Orgs) -> tuple[list[Honour],
     if SOURCE not in registers:
         return [], []
     text, problem = decode(registers[SOURCE], SOURCE)
-    if problem:
-        return [], [problem]
+    if problem or text is None:
+        return [], [problem or Problem(SOURCE, 0, "无法读取文件", "把文件存为 UTF-8 编码")]
     try:
         entries = load_yaml(text)
     except YamlError as err:
@@ -65,7 +65,7 @@ def _honour(entry, orgs: Orgs, problems: list[Problem]) -> Honour | None:
     if not isinstance(by, str) or "\n" in by:
         problems.append(Problem(SOURCE, entry.line_of("by"), "by（表彰机关）必须是一行文字", "写成 by: 中共福建省直属机关工作委员会"))
     units = _units(entry, orgs, problems)
-    if len(problems) > count:
+    if len(problems) > count or not isinstance(year, int) or not isinstance(title, str) or not isinstance(by, str):
         return None
     return Honour(year, title.strip(), by.strip(), units, entry.line)
 
