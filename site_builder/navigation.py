@@ -25,8 +25,7 @@ def build_nav(build, extras: list) -> list:
     categories = [{name: f"category/{cid}/index.md"} for cid, name in config.categories.items()]
     nav.append({"五联分类": categories + [{"全部标签": "tag/index.md"}]})
     for page in extras:
-        if page.in_nav:
-            _place(nav, page)
+        _place(nav, page)
     pages = _ordinary_pages(portal.pages)
     if pages:
         nav.append({"学习园地": pages})
