@@ -26,8 +26,8 @@ from .cache import (
 from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
-from .core.interact import with_registers
 from .core.incentives import Incentives, load_incentives
+from .core.interact import with_registers
 from .core.posts import Post, load_post
 from .core.problems import Problem
 from .core.registers.registry import Registers, load_registers, register_feeds

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..config import LEVEL_ORDER, PortalConfig, ScoreWeights
+from .calendar import PLAIN_WEEK, WorkCalendar
 from .orgs import Orgs, Unit
 from .posts import Post
-from .calendar import PLAIN_WEEK, WorkCalendar
 from .qa import days_to_answer, is_overdue, median, workdays_between
 
 PERIOD_KEYS = ("month", "quarter", "year", "all")
