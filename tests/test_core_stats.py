@@ -140,7 +140,9 @@ def test_overdue_questions_count_in_the_period_they_were_asked():
              for p in periods(NEW_YEARS_EVE)}
     assert {k: f.overdue for k, f in found.items()} == {"month": 1, "quarter": 2, "year": 2, "all": 2}
     month = found["month"]
-    assert (month.answered, month.median_days, month.score) == (1, 7.0, 3 * 0.5 + 1.5 - 2.0)
+    # the fair score: questions asked of the unit score nothing by themselves, the one answered on time 1.5,
+    # the overdue one −2, never below zero (the old rule gave 3 × 0.5 + 1.5 − 2 = 1.0)
+    assert (month.answered, month.answered_late, month.median_days, month.score) == (1, 0, 7.0, 0.0)
 
 
 def test_adoptions_score_the_adopting_units_level():
@@ -167,10 +169,13 @@ def test_unknown_columns_count_but_score_nothing():
 def test_score_formula_and_rounding():
     figures = UnitFigures(unit_of("tax/np"), {"news": 2, "experience": 1, "qa": 3, "other": 5},
                           adoptions={"province": 1, "county": 2, "galaxy": 9}, answered=2, overdue=1)
-    assert score(figures, WEIGHTS) == 2 * 1.0 + 3.0 + 3 * 0.5 + 4.0 + 2 * 1.0 + 2 * 1.5 - 2.0
+    assert score(figures, WEIGHTS) == 2 * 1.0 + 3.0 + 4.0 + 2 * 1.0 + 2 * 1.5 - 2.0  # the 3 questions asked of it: 0
+    late = UnitFigures(unit_of("tax/np"), {"news": 1}, answered=3, answered_late=2)
+    assert score(late, WEIGHTS) == 1.0 + 1.5 + 2 * WEIGHTS.answered_late
     thirds = ScoreWeights(column={"news": 1 / 3}, adoption={}, answered=0.0, overdue=0.0)
     assert score(UnitFigures(unit_of("tax/np"), {"news": 1}), thirds) == 0.3333
-    assert score(UnitFigures(unit_of("tax/np"), {"news": 0}, overdue=3), WEIGHTS) == -6.0
+    assert score(UnitFigures(unit_of("tax/np"), {"news": 0}, overdue=3), WEIGHTS) == 0.0  # never below zero
+    assert score(UnitFigures(unit_of("tax/np"), {"news": 7}, overdue=3), WEIGHTS) == 1.0
 
 
 def test_unit_figures_defaults():
