@@ -1,8 +1,12 @@
 """`portal codeowners`: a CODEOWNERS file from the `reviewers` of orgs.yml (上级审核).
 
-Each unit folder `content/<system>/<unit>/` is owned by the unit's own reviewers
-and by those of every unit above it, nearest first, so a pull request touching a
-county's posts can be approved by the county, its city or its province.
+Each unit folder `content/<system>/<unit>/` is owned by the reviewers of the units above it,
+nearest first (上级审核): with the branch rule "Require review from Code Owners", GitHub asks one
+owner of every changed file to approve, and the last matching line of CODEOWNERS decides who
+the owners are. A county's own reviewers are therefore not on its line: they may review and
+comment (an optional extra), but only its city or province can approve its posts. A province
+unit has nobody above it and is owned by its own reviewers. The registers of the 考核评比激励
+work (assessments, closed bulletins, honours) are owned like orgs.yml.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from .core.problems import Problem, format_problems
 from .core.sourcefile import decode
 
 OWNER_RE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+REGISTER_FILES = ("honours.yml",)  # 考核评比激励 registers, approved like orgs.yml
+REGISTER_FOLDERS = ("assessments", "bulletins")
 TARGETS = {"github": ".github/CODEOWNERS", "gitea": ".gitea/CODEOWNERS"}
 CI_FOLDERS = {"github": ("/.github/",), "gitea": (".gitea/", ".github/")}
 
@@ -63,11 +69,18 @@ def owner_problems(orgs: Orgs) -> list[Problem]:
 
 
 def unit_owners(orgs: Orgs, unit: Unit) -> list[str]:
-    """The unit's own reviewers, then those of each unit above it; each once."""
+    """Who approves the unit's folder: the reviewers of each unit above it, nearest first, each
+    once; a unit with nobody above it (a province) is approved by its own reviewers."""
     owners: list[str] = []
-    for reviewer_unit in [unit, *orgs.ancestors(unit)]:
+    for reviewer_unit in orgs.ancestors(unit) or [unit]:
         owners += [r for r in reviewer_unit.reviewers if r not in owners]
     return owners
+
+
+def own_reviewers_line(orgs: Orgs, unit: Unit) -> list[str]:
+    """A comment naming the unit's own reviewers who are not owners of its folder (they may review)."""
+    extra = [r for r in unit.reviewers if r not in unit_owners(orgs, unit)]
+    return [f"#   {unit.name}本单位审核人 {' '.join(extra)}：可以审核、提意见，须由上级审核人批准"] if extra else []
 
 
 def registry_owners(orgs: Orgs) -> list[str]:
@@ -93,9 +106,12 @@ def codeowners_text(orgs: Orgs, content_prefix: str = "content", style: str = "g
     if top:
         rows += ["", "# 组织登记表与 CI 配置：由各系统省级单位的审核人审核", (_file_pattern(style, base, ORGS_FILE), top)]
         rows += [(_ci_pattern(style, ci), top) for ci in CI_FOLDERS[style]]
+        rows += ["# 考核、表彰、通报存档：同上", *[(_file_pattern(style, base, name), top) for name in REGISTER_FILES],
+                 *[(folder(base, name), top) for name in REGISTER_FOLDERS]]
     for system in orgs.systems.values():
         rows += ["", f"# {system.name}（{system.id}）"]
-        rows += [(folder(base, f"{unit.system}/{unit.id}"), unit_owners(orgs, unit)) for unit in system.units.values()]
+        for unit in system.units.values():
+            rows += [*own_reviewers_line(orgs, unit), (folder(base, f"{unit.system}/{unit.id}"), unit_owners(orgs, unit))]
     rows += asked_owner_rows(style, base, admins)  # questions asked on line: the platform's administrators
     return "\n".join(_header(content_prefix, style) + _aligned(rows)) + "\n"
 
@@ -121,7 +137,9 @@ def _header(content_prefix: str, style: str) -> list[str]:
     option = " --format gitea" if style == "gitea" else ""
     return [
         f"# CODEOWNERS：由 `portal codeowners{option}` 根据 {registry} 生成，请勿手工修改。",
-        "# 每个单位文件夹由本单位及其各级上级单位的审核人审核（上级审核），其中任何一位批准即可合并。",
+        "# 上级审核：每个单位文件夹由其各级上级单位的审核人批准（任何一位即可），本单位审核人可以审核、提意见，",
+        "# 但不能单独批准本单位的稿件；省级单位没有上级，由本单位审核人批准。",
+        "# 须在仓库设置的分支保护规则中勾选“Require review from Code Owners”（需要代码所有者审核）才生效。",
         f"# 修改审核人：编辑 {registry} 中单位的 reviewers，然后运行",
         f"#   portal codeowners{option} > {TARGETS[style]}",
     ]

@@ -16,6 +16,7 @@ from datetime import timedelta
 from html import escape
 
 from .config import LEVEL_ORDER, LEVELS
+from .core.comparison import category_coverage, system_comparison
 from .core.qa import WORKDAY_RULE
 from .core.stats import QA_COLUMN, Bulletin, PeriodStats, UnitFigures, compute_bulletin
 from .extras import ExtraPage
@@ -94,6 +95,7 @@ class BulletinTables:
 
     def __init__(self, build, bulletin: Bulletin):
         self.orgs, self.config, self.bulletin = build.portal.orgs, build.config, bulletin
+        self.posts = build.portal.posts
         ordered = [c for c in FIXED_COLUMNS if c in self.config.columns]
         self.columns = ordered + [c for c in self.config.columns if c not in ordered]
 
@@ -160,12 +162,33 @@ class BulletinTables:
         rows = [[m.label, *(m.levels[lv] for lv in LEVEL_ORDER), sum(m.levels.values())] for m in self.bulletin.monthly]
         return Table("monthly.csv", "每月投稿数（按层级）", columns, rows)
 
+    def systems(self, stats: PeriodStats) -> Table:
+        """行业之间: the systems side by side for one period."""
+        columns = [("system", None), ("system_name", "系统"), ("kind", "类型"), ("units", "单位数"),
+                   ("written", "撰写稿件"), ("written_per_unit", "单位平均稿件"), ("adopted", "被采用"),
+                   ("answered", "答复问题"), ("overdue", "逾期未答"), ("silent", "无投稿单位"),
+                   ("score_per_unit", "单位平均得分")]
+        rows = [[f.system.id, Link(f.system.name, f"{f.system.id}/"), f.system.kind_name, f.units, f.written,
+                 str(f.written_per_unit), f.adopted, f.answered, f.overdue, f.silent, str(f.score_per_unit)]
+                for f in system_comparison(stats, self.orgs)]
+        return Table(f"systems-{stats.period.key}.csv", f"各系统比较（{stats.period.name}）", columns, rows)
+
+    def coverage(self, year: int) -> Table:
+        """How many of the 五联 categories each unit's posts of `year` covered."""
+        categories = self.config.categories
+        columns = ([("system", None), ("unit", None), ("name", "单位"), ("level_name", "层级"),
+                    ("covered", f"覆盖（共 {len(categories)} 类）")] + [(c, n) for c, n in categories.items()])
+        rows = [[c.unit.system, c.unit.id, Link(c.unit.name, f"{c.unit.key}/"), c.unit.level_name,
+                 f"{c.count}/{len(categories)}", *("✓" if k in c.categories else "" for k in categories)]
+                for c in category_coverage(self.orgs, self.posts, categories, year)]
+        return Table(f"categories-{year}.csv", f"五联覆盖（{year}年）", columns, rows)
+
     def all(self) -> list[Table]:
         """Every table, in page order."""
         tables = [self.monthly()]
         for stats in self.bulletin.periods:
             tables += self.period_tables(stats)
-        return tables
+        return tables + [self.systems(self.bulletin.period("year")), self.coverage(self.bulletin.now.year)]
 
     def period_tables(self, stats: PeriodStats) -> list[Table]:
         return ([self.level_ranking(stats, lv) for lv in LEVEL_ORDER]
@@ -189,12 +212,24 @@ def stats_html(build) -> str:
     here = STATS_URL
     parts = [f'<p class="portal-stats-date">统计截至 <time datetime="{data.now.date().isoformat()}">'
              f'{data.now.year}年{data.now.month}月{data.now.day}日</time>。统计口径与计分规则见{_anchor("rules", "文末")}。</p>',
-             '<p class="portal-stats-nav">' + " · ".join(_anchor(s.period.key, f"{s.period.label}（{s.period.name}）")
-                                                         for s in data.periods) + "</p>",
+             '<p class="portal-stats-nav">' + " · ".join([*(_anchor(s.period.key, f"{s.period.label}（{s.period.name}）")
+                                                           for s in data.periods), _anchor("systems", "行业之间"),
+                                                         _anchor("categories", "五联覆盖")]) + "</p>",
              _archive_line(build, here), _monthly_section(tables, here)]
     parts += [_period_section(tables, stats, here) for stats in data.periods]
+    parts.append(_comparison_section(tables, here))
     parts.append(rules_html(build))
     return "".join(parts)
+
+
+def _comparison_section(tables: BulletinTables, here: str) -> str:
+    """行业之间 and 五联 coverage, for the current year."""
+    year = tables.bulletin.period("year")
+    return (f'<h2 id="systems">行业之间：各系统比较（{escape(year.period.name)}）</h2>'
+            + tables.systems(year).html(here)
+            + f'<h2 id="categories">五联覆盖：各单位稿件涉及的分类（{tables.bulletin.now.year}年）</h2>'
+            "<p>统计各单位本年度撰写的稿件（不含收到的问题）用到了五联中的几类（按稿件的 category）。</p>"
+            + tables.coverage(tables.bulletin.now.year).html(here))
 
 
 def _archive_line(build, here: str) -> str:

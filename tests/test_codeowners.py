@@ -15,18 +15,26 @@ REPO = Path(__file__).resolve().parents[1]
 # The factory registry: tax prov › np › np-jo have reviewers; radio has none anywhere.
 EXPECTED = """\
 # CODEOWNERS：由 `portal codeowners` 根据 content/orgs.yml 生成，请勿手工修改。
-# 每个单位文件夹由本单位及其各级上级单位的审核人审核（上级审核），其中任何一位批准即可合并。
+# 上级审核：每个单位文件夹由其各级上级单位的审核人批准（任何一位即可），本单位审核人可以审核、提意见，
+# 但不能单独批准本单位的稿件；省级单位没有上级，由本单位审核人批准。
+# 须在仓库设置的分支保护规则中勾选“Require review from Code Owners”（需要代码所有者审核）才生效。
 # 修改审核人：编辑 content/orgs.yml 中单位的 reviewers，然后运行
 #   portal codeowners > .github/CODEOWNERS
 
 # 组织登记表与 CI 配置：由各系统省级单位的审核人审核
 /content/orgs.yml     @tax-prov
 /.github/             @tax-prov
+# 考核、表彰、通报存档：同上
+/content/honours.yml  @tax-prov
+/content/assessments/ @tax-prov
+/content/bulletins/   @tax-prov
 
 # 税务系统（tax）
 /content/tax/prov/    @tax-prov
-/content/tax/np/      @tax-np @tax-prov
-/content/tax/np-jo/   @tax-np-jo @tax-np @tax-prov
+#   南平市税务局本单位审核人 @tax-np：可以审核、提意见，须由上级审核人批准
+/content/tax/np/      @tax-prov
+#   建瓯市税务局本单位审核人 @tax-np-jo：可以审核、提意见，须由上级审核人批准
+/content/tax/np-jo/   @tax-np @tax-prov
 /content/tax/np-wys/  @tax-np @tax-prov
 /content/tax/sm/      @tax-prov
 /content/tax/sm-yx/   @tax-prov
@@ -60,7 +68,7 @@ def test_codeowners_paths_are_relative_to_the_repository(tmp_path, capsys, monke
     monkeypatch.chdir(tree.content)
     code, out, _ = run(capsys, "codeowners", "--content", ".")
     assert code == 0
-    assert ["/portal/content/tax/np-jo/", "@tax-np-jo", "@tax-np", "@tax-prov"] in [line.split() for line in out.splitlines()]
+    assert ["/portal/content/tax/np-jo/", "@tax-np", "@tax-prov"] in [line.split() for line in out.splitlines()]
     assert "根据 portal/content/orgs.yml 生成" in out
 
 
@@ -114,11 +122,53 @@ def test_codeowners_for_gitea_are_anchored_regular_expressions(tmp_path, capsys,
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "codeowners", "--format", "gitea")
     assert code == 0
-    assert out.splitlines()[3] == "#   portal codeowners --format gitea > .gitea/CODEOWNERS"
+    assert out.splitlines()[5] == "#   portal codeowners --format gitea > .gitea/CODEOWNERS"
     rules = gitea_rules(out)
-    assert owners_of(rules, "content/tax/np-jo/2026/rally.md") == ["@tax-np-jo", "@tax-np", "@tax-prov"]
-    assert owners_of(rules, "content/tax/np/2026/photos/a.jpg") == ["@tax-np", "@tax-prov"]
+    assert owners_of(rules, "content/tax/np-jo/2026/rally.md") == ["@tax-np", "@tax-prov"]  # 上级审核
+    assert owners_of(rules, "content/tax/np/2026/photos/a.jpg") == ["@tax-prov"]
+    assert owners_of(rules, "content/assessments/2026.yml") == ["@tax-prov"]
     assert owners_of(rules, "content/orgs.yml") == ["@tax-prov"]
     assert owners_of(rules, "content/orgsXyml") == []
     assert owners_of(rules, ".gitea/workflows/pr-check.yml") == ["@tax-prov"]
     assert owners_of(rules, "content/radio/np/2026/a.md") == []
+
+
+def github_owners(codeowners: str, path: str) -> list[str]:
+    """The owners GitHub asks for a file: those of the LAST line whose pattern matches (the
+    patterns the generator writes: `/folder/`, `/file`, and a catch-all `*`)."""
+    owners: list[str] = []
+    for line in codeowners.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        pattern, *names = line.split()
+        if pattern == "*" or ("/" + path).startswith(pattern) if pattern.endswith("/") else "/" + path == pattern:
+            owners = names
+    return owners
+
+
+def test_no_unit_reviewer_alone_can_approve_its_own_folder(tmp_path, capsys, monkeypatch):
+    """Three levels, every unit with reviewers of its own: a county's folder needs its city or its
+    province, a city's its province; only a province approves its own (nobody is above it)."""
+    tree = PortalTree(tmp_path)
+    text = (tree.content / "orgs.yml").read_text(encoding="utf-8")
+    text = text.replace("        name: 武夷山市税务局\n", '        name: 武夷山市税务局\n        reviewers: ["@wys-a", "@wys-b"]\n')
+    tree.write("orgs.yml", text)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "codeowners")
+    assert code == 0
+    from site_builder.core.orgs import load_orgs
+
+    orgs = load_orgs(text)[0]
+    for unit in orgs.units():
+        owners = github_owners(out, f"content/{unit.system}/{unit.id}/2026/post.md")
+        if unit.level == "county":
+            assert not set(unit.reviewers) & set(owners), (unit.key, owners)
+            assert owners or unit.system == "radio"  # radio has no reviewers at all
+            assert set(owners) <= {r for above in orgs.ancestors(unit) for r in above.reviewers}
+        if unit.parent is None:
+            assert owners == list(unit.reviewers)
+    assert github_owners(out, "content/tax/np-jo/2026/post.md") == ["@tax-np", "@tax-prov"]
+    assert github_owners(out, "content/tax/np-wys/a/b.md") == ["@tax-np", "@tax-prov"]
+    assert github_owners(out, "content/tax/np/x.md") == ["@tax-prov"]
+    assert "本单位审核人 @wys-a @wys-b：可以审核" in out  # optional extra reviewers, named
+    assert github_owners(out, "content/assessments/2026.yml") == ["@tax-prov"]

@@ -308,7 +308,8 @@ def test_stats_page_tables_rules_and_csv_links(site):
     links = {href for href in article.xpath('.//a/@href') if href.endswith(".csv")}
     written = {p.name for p in (site / "stats").glob("*.csv")}
     assert links == written
-    assert len(written) == 1 + 4 * (3 + 2 + 2)  # monthly + per period: 3 levels, 2 systems, silent, units
+    # monthly + per period: 3 levels, 2 systems, silent, units; systems of the year, categories of the year
+    assert len(written) == 1 + 4 * (3 + 2 + 2) + 2
     # the month's city ranking, as a reader sees it
     table = _table_after(article, "市级单位排名")
     cells = [[c.text_content().strip() for c in row.xpath("./td")] for row in table.xpath(".//tbody/tr")]
