@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from portal_factory import PortalTree
 from site_builder.config import PortalConfig, ScoreWeights, score_weights
 from site_builder.core.content import load_portal
 from site_builder.core.stats import compute_bulletin
 from site_builder.core.urls import reserved_ids
+from site_builder.plugin_config import PortalOptionsError
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Wednesday
 
@@ -66,3 +69,28 @@ def test_a_system_may_have_weights_of_its_own(tmp_path):
     found, _ = figures(tree, PortalConfig(score=weights))
     assert found["tax/np"].score == 2.0 and found["radio/np"].score == 5.0
     assert found["tax/np-jo"].score == 2.0 + 3.0 and found["radio/np-jo"].score == 5.0 + 1.0
+
+
+def test_system_weights_from_mkdocs_yml_reach_the_page(tmp_path):
+    from portal_factory import build
+    from stats_fixture import CONFIG_TEXT
+
+    tree = PortalTree(tmp_path)
+    tree.post("tax/np/n.md", "动态", "2026-11-03")
+    tree.post("radio/np/n.md", "动态", "2026-11-03")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(CONFIG_TEXT.replace("        overdue: 2\n", "        overdue: 2\n        answered_late: 0.25\n"
+                                          "        systems:\n          radio: {column: {news: 5}}\n"), encoding="utf-8")
+    ok, site = build(tree, strict=True, config=str(config))
+    assert ok
+    text = (site / "stats" / "index.html").read_text(encoding="utf-8")
+    assert "广播电视系统单独计分：工作动态每篇 5 分" in text and "超过 5 个工作日才答复的每个 0.25 分" in text
+    rows = (site / "stats" / "units-month.csv").read_bytes().decode("utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    scores = {tuple(r.split(",")[:2]): r.split(",")[header.index("score")] for r in rows[1:]}
+    assert scores[("tax", "np")] == "1" and scores[("radio", "np")] == "5"
+    config.write_text(CONFIG_TEXT.replace("        overdue: 2\n", "        overdue: 2\n        systems:\n"
+                                          "          radio: {bonus: 5}\n"), encoding="utf-8")
+    with pytest.raises(PortalOptionsError) as refused:  # an unknown part is refused, naming line and fix
+        build(tree, strict=True, config=str(config))
+    assert "mkdocs.yml:19: portal 选项 score.systems.radio.bonus：计分规则中没有“bonus”这一项" in str(refused.value)
