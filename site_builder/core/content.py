@@ -181,7 +181,7 @@ def _refuse(portal: Portal, source: str, config: PortalConfig) -> bool:
     (an .html, .svg or .js file would run scripts with the site's own origin)."""
     match = UNSAFE_NAME.search(source)
     if match:
-        portal.problems.append(Problem(source, 0, f"文件名或文件夹名含有不允许的字符“{match.group().strip() or '空格'}”",
+        portal.problems.append(Problem(source, 0, f"文件名或文件夹名含有不允许的字符“{match.group().replace('/', '').strip() or '空格'}”",
                                        "文件名只用中文、字母、数字、- 和 _，不要用 < > : \" ' | ? * # % 等符号，也不要以空格开头或结尾"))
     elif GENERATED_NAME.search(source.lower()):
         portal.problems.append(Problem(source, 0, "文件名与网站自动生成的订阅源（RSS/Atom/OPML）重名",
