@@ -13,7 +13,7 @@ import pytest
 
 from portal_factory import PortalTree, post_text
 from site_builder.config import PortalConfig
-from site_builder.core.content import _files_below, is_data_file, list_sources, load_portal
+from site_builder.core.content import _files_below, _is_folder, _is_link, is_data_file, list_sources, load_portal
 from site_builder.core.posts import load_post
 from site_builder.core.problems import Problem
 
@@ -141,7 +141,34 @@ def test_orgs_yml_missing_or_unreadable(tmp_path):
 def test_reserved_ids_reach_the_registry(tmp_path):
     tree = PortalTree(tmp_path)
     portal = load(tree, reserved=frozenset({"radio"}))
-    assert "radio" not in portal.orgs.systems and any("radio" in p.message for p in portal.problems)
+    assert "radio" not in portal.orgs.systems
+    assert [(p.path, p.message) for p in portal.problems] == [("orgs.yml", "系统 id“radio”与网站保留路径冲突")]
+
+
+def test_links_and_the_files_below_them_are_kept_out_of_the_site(tmp_path):
+    tree = PortalTree(tmp_path / "portal")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "leak.md").write_text("# 外\n", encoding="utf-8")
+    os.symlink(tmp_path / "outside", tree.content / "linked")
+    os.symlink(tmp_path / "outside" / "leak.md", tree.content / "file.md")
+    portal = load(tree)
+    assert portal.skipped == {"orgs.yml", "file.md", "linked/leak.md"}
+    assert [p.path for p in portal.problems] == ["file.md", "linked"] and portal.pages == []
+
+
+class VanishedEntry:
+    """A directory entry whose file was deleted after the listing (os.scandir reports it lazily)."""
+
+    def is_dir(self, follow_symlinks: bool = True) -> bool:
+        raise FileNotFoundError("gone")
+
+    def is_symlink(self) -> bool:
+        raise FileNotFoundError("gone")
+
+
+def test_an_entry_that_vanished_is_neither_a_folder_nor_a_link():
+    assert _is_folder(VanishedEntry()) is False  # type: ignore[arg-type]
+    assert _is_link(VanishedEntry()) is False  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("name, shown", [("a<b.md", "<"), ("a>b.md", ">"), ("a:b.md", ":"), ('a"b.md', '"'),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from portal_factory import ORGS_YML
-from site_builder.core.orgs import Orgs, System, Unit, load_orgs
+from site_builder.core.orgs import SYSTEM_KEYS, UNIT_KEYS, Orgs, System, Unit, load_orgs
 from site_builder.core.problems import Problem
 
 HEAD = "systems:\n  - id: tax\n    name: 税务\n    units:\n"  # units start on line 5
@@ -32,7 +32,7 @@ ID_FIX = "id 只能用小写英文字母、数字和连字符（a-z 0-9 -），�
     ("systems:\n  - id: Tax\n    name: 税务\n", [(2, "系统 id“Tax”无效", ID_FIX)]),
     ("systems:\n  - id: 12\n", [(2, "系统 id“12”无效", ID_FIX)]),
     ("systems:\n  - id: tax\n    name: 税务\n    colour: red\n    units:\n" + "      - id: prov\n        name: 省局\n"
-     "        level: province\n", [(4, "未知的键“colour”", "删除它或改成允许的键：id、kind、name、units")]),
+     "        level: province\n", [(4, "未知的键“colour”", f"删除它或改成允许的键：{'、'.join(sorted(SYSTEM_KEYS))}")]),
     ("systems:\n  - id: tax\n    name: 税务\n    kind: mixed\n    units:\n      - id: prov\n        name: 省局\n"
      "        level: province\n", [(4, "kind“mixed”无效", "kind 只能是 vertical（条管）或 local（块管）")]),
     ("systems:\n  - id: tax\n    name: 税务\n", [(2, "系统“tax”没有 units 列表", "在 units 下列出省、市、县各级单位")]),
@@ -46,7 +46,7 @@ ID_FIX = "id 只能用小写英文字母、数字和连字符（a-z 0-9 -），�
     (HEAD + PROV + "        reviewers: 3\n", [(8, "reviewers 必须是文字列表", '写成 reviewers: ["@团队名"]')]),
     (HEAD + PROV + "        reviewers: [\"@a\", 3]\n", [(8, "reviewers 必须是文字列表", '写成 reviewers: ["@团队名"]')]),
     (HEAD + PROV + "        colour: red\n", [(8, "未知的键“colour”",
-                                             "删除它或改成允许的键：area、contact、duty、id、level、name、parent、reviewers")]),
+                                             f"删除它或改成允许的键：{'、'.join(sorted(UNIT_KEYS))}")]),
     (HEAD + PROV + "      - id: prov\n        name: 又一个\n        level: province\n",
      [(8, "单位 id“prov”在系统“tax”中重复", "同一系统内单位 id 必须唯一")]),
     (HEAD + PROV + "        parent: np\n", [(5, "省级单位“prov”不能有 parent", "删除 parent 一行")]),
@@ -63,6 +63,7 @@ ID_FIX = "id 只能用小写英文字母、数字和连字符（a-z 0-9 -），�
      [(12, "县级单位“jo”缺少 parent", "写上它的上级单位 id（市级）")]),
 ])
 def test_each_mistake_gives_its_problem(text, expected):
+    """The allowed keys grow with features (registers, columns): the fix lists them sorted."""
     assert problems_of(text) == expected
 
 
