@@ -259,13 +259,16 @@ SUNDAY = str(int(FIXED_EPOCH) + 4 * 86400)  # 2026-11-29 20:00 Asia/Shanghai, a 
 
 @pytest.fixture(scope="module")
 def weekend_site(tmp_path_factory) -> Path:
-    """Questions asked on a Saturday, a Monday and a Friday, measured on a Sunday with a limit of
-    4 working days; two answers given in the opposite order of their questions."""
+    """Questions asked on a Saturday, a Monday, a holiday (Tuesday 11-24) and a Friday, measured on
+    a Sunday with a limit of 4 working days; Saturday 11-28 is a working day (调休, calendar.yml).
+    Two answers given in the opposite order of their questions."""
     root = tmp_path_factory.mktemp("qa-weekend")
     tree = PortalTree(root)
-    question(tree, "tax/np/q-saturday.md", "周六提问", "2026-11-21", "周六提出的问题？")  # Mon–Fri 23–27: 5
-    question(tree, "tax/np/q-monday.md", "周一提问", "2026-11-23", "周一提出的问题？")  # Tue–Fri: 4
-    question(tree, "tax/np/q-friday.md", "周五提问", "2026-11-27", "周五提出的问题？")  # Sat, Sun: 0
+    tree.write("calendar.yml", 'holidays: ["2026-11-24"]\nworkdays: ["2026-11-28"]\n')
+    question(tree, "tax/np/q-saturday.md", "周六提问", "2026-11-21", "周六提出的问题？")  # Mon, Wed–Sat: 5
+    question(tree, "tax/np/q-monday.md", "周一提问", "2026-11-23", "周一提出的问题？")  # Wed–Sat: 4
+    question(tree, "tax/np/q-holiday.md", "节日提问", "2026-11-24", "节日提出的问题？")  # Wed–Sat: 4
+    question(tree, "tax/np/q-friday.md", "周五提问", "2026-11-27", "周五提出的问题？")  # Sat (working), Sun: 1
     question(tree, "tax/np/q-early.md", "早问晚答", "2026-09-01", "九月一日提出的问题？",
              answered="2026-11-20", body="十一月二十日答复。")
     question(tree, "tax/np/q-late.md", "晚问早答", "2026-11-02", "十一月二日提出的问题？",
@@ -278,14 +281,15 @@ def weekend_site(tmp_path_factory) -> Path:
     return site
 
 
-def test_waiting_days_asked_and_measured_on_weekends(weekend_site):
+def test_waiting_days_asked_and_measured_on_weekends_and_holidays(weekend_site):
     pending = section_items(article(weekend_site, "qa"), "待答复")
-    assert titles(pending) == ["周六提问", "周一提问", "周五提问"]
+    assert titles(pending) == ["周六提问", "周一提问", "节日提问", "周五提问"]
     waited = [li.xpath('.//*[contains(@class,"portal-waiting")]')[0].text_content() for li in pending]
-    assert waited == ["5", "4", "0"]
+    assert waited == ["5", "4", "4", "1"]
     overdue = [bool(li.xpath('.//*[contains(@class,"portal-overdue")]')) for li in pending]
-    assert overdue == [True, False, False]  # more than 4 working days: only the Saturday question
-    assert qa_unit_table(article(weekend_site, "qa"))["南平市税务局"] == ["2", "40.5", "3", "1"]  # answered in 80 and 1 days
+    assert overdue == [True, False, False, False]  # more than 4 working days: only the Saturday question
+    # answered in 80 and 1 days (calendar days); 4 pending, 1 overdue
+    assert qa_unit_table(article(weekend_site, "qa"))["南平市税务局"] == ["2", "40.5", "4", "1"]
 
 
 def test_answered_questions_follow_the_answer_date_not_the_question_date(weekend_site):
