@@ -102,7 +102,12 @@ DATE_FIX = '写成 date: 2026-03-14 或 date: "2026-03-14 09:30"（年-月-日 �
     (GOOD + "featured_by: [tax/np, 3]\n", [(5, "featured_by 必须是“系统/单位”列表", "写成 featured_by: [tax/prov]")]),
     (GOOD + "featured_by: [tax/nowhere]\n", [(5, "featured_by 中的单位“tax/nowhere”不存在",
                                              "写成 系统id/单位id，例如 tax/prov，须在 orgs.yml 中登记")]),
-    (GOOD + "featured_by: [tax/np-wys]\n", [(5, "“tax/np-wys”不是比本单位更高一级的单位", "featured_by 只能写采用本文的上级单位")]),
+    (GOOD + "featured_by: [tax/np-wys]\n", [(5, "“tax/np-wys”不是本单位在本系统中的上级单位，不能采用本文",
+                                           "featured_by 只能写采用本文的本系统上级单位：tax/np、tax/prov")]),
+    (GOOD + "featured_by: [tax/sm]\n", [(5, "“tax/sm”不是本单位在本系统中的上级单位，不能采用本文",
+                                       "featured_by 只能写采用本文的本系统上级单位：tax/np、tax/prov")]),
+    (GOOD + "featured_by: [radio/prov]\n", [(5, "“radio/prov”不是本单位在本系统中的上级单位，不能采用本文",
+                                           "featured_by 只能写采用本文的本系统上级单位：tax/np、tax/prov")]),
     (GOOD + "draft: yes\n", [(5, "draft 只能是 true 或 false（现在是“yes”）", "写成 draft: true 或删除该行")]),
     (GOOD + "draft: 1\n", [(5, "draft 只能是 true 或 false（现在是“1”）", "写成 draft: true 或删除该行")]),
     (GOOD + "slug: x\n", [(5, "不允许的键“slug”：文章的网址和所属单位只由文件路径决定", "删除 slug 一行；要改网址请改文件名或文件夹")]),
@@ -179,7 +184,7 @@ def test_featured_by_keeps_each_higher_unit_once():
     made = post(GOOD + "featured_by: [tax/np, tax/prov, tax/np]\n")
     assert made.featured_by == ("tax/np", "tax/prov")
     assert problems(GOOD + "featured_by: [tax/np-jo]\n") == [
-        (5, "“tax/np-jo”不是比本单位更高一级的单位", "featured_by 只能写采用本文的上级单位")]
+        (5, "“tax/np-jo”不是本单位在本系统中的上级单位，不能采用本文", "featured_by 只能写采用本文的本系统上级单位：tax/np、tax/prov")]
 
 
 def test_dates_up_to_a_day_ahead_and_the_time_zone():
