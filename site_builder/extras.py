@@ -1,8 +1,9 @@
 """Generated pages that are not post listings (feeds index, bulletin, search) and
 the files written after the pages (feeds, OPML, CSV, search index).
 
-Each feature module offers `pages(build)` and `write(build, site_dir)`; this is the
-one place that lists them, so the adapter and the engine never change when one is added.
+Each feature follows the interface of `feature.py` (pages it adds, files it writes, whether
+it writes in the background); this is the one place that lists them, so the adapter and
+the engine never change when one is added.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class ExtraPage:
 
 
 def feature_modules() -> list:
-    """The feature modules, in the order their outputs are written."""
+    """The feature modules (modules of feature functions or `feature.Feature` objects), in
+    the order their outputs are written."""
     from . import feeds, incentive_pages, registers_pages, search, stats_pages
 
     return [feeds, stats_pages, incentive_pages, registers_pages, search]

@@ -382,7 +382,8 @@ def group_html(group: FeedGroup, here: str) -> str:
 
 # -- the feature module interface ------------------------------------------------
 
-WRITES_IN_BACKGROUND = True  # `write` only reads the finished build and writes files (see outputs.py)
+WRITES_IN_BACKGROUND = True  # `write` only reads the finished build and writes files (see feature.py)
+WRITES = ("**/*rss.xml", "**/*atom.xml", "feeds.opml", "*/feeds.opml")
 
 
 def pages(build) -> list[ExtraPage]:

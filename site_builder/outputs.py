@@ -1,5 +1,5 @@
-"""When the feature modules (feeds, statistics, search; see extras.py) make their pages and
-files during a build. No MkDocs import.
+"""When the feature modules (feeds, statistics, search; see extras.py, and feature.py for
+their interface) make their pages and files during a build. No MkDocs import.
 
 - `extra_pages`: their generated pages, once the views are built;
 - `start_outputs`: as soon as the posts are rendered, modules with `start` begin slow work
@@ -17,12 +17,13 @@ from __future__ import annotations
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from .engine import PortalBuild
+from .feature import Feature, as_feature
 
 
-def _modules() -> list:
+def _modules() -> list[Feature]:
     from .extras import feature_modules
 
-    return feature_modules()
+    return [as_feature(item) for item in feature_modules()]
 
 
 def extra_pages(build: PortalBuild) -> list:
@@ -33,27 +34,26 @@ def extra_pages(build: PortalBuild) -> list:
 def start_outputs(build: PortalBuild, site_dir: str) -> None:
     """Let feature modules begin slow outputs (the search index) while pages are rendered."""
     for module in _modules():
-        if hasattr(module, "start"):
-            module.start(build, site_dir)
+        module.start(build, site_dir)
 
 
 class BackgroundOutputs:
     """The `write` of background modules, in a forked process (or here, on one core)."""
 
-    def __init__(self, build: PortalBuild, site_dir: str, modules: list):
+    def __init__(self, build: PortalBuild, site_dir: str, modules: list[Feature]):
         self.pool: ProcessPoolExecutor | None = None
         self.future: Future | None = None
         if not modules:
             return
         global _ACTIVE
-        _ACTIVE = build  # the worker, forked at submit, finds the build here
+        _ACTIVE = (build, modules)  # the worker, forked at submit, finds them here
         self.pool = build.mode.pool("background", len(modules), most=1)
         if self.pool is None:  # one core, `--jobs 1`, or no safe fork: written here, now
             _ACTIVE = None
             for module in modules:
                 module.write(build, site_dir)
             return
-        self.future = self.pool.submit(_write_modules, [m.__name__ for m in modules], site_dir)
+        self.future = self.pool.submit(_write_modules, site_dir)
 
     def join(self) -> None:
         """Wait for the files; raise what writing them raised."""
@@ -69,21 +69,20 @@ class BackgroundOutputs:
             _ACTIVE = None  # a long `serve` keeps no old build alive
 
 
-_ACTIVE: PortalBuild | None = None
+_ACTIVE: tuple | None = None  # (build, background features) of the background writer
 _BACKGROUND: dict[int, BackgroundOutputs] = {}  # id(build) → its background writer
 
 
-def _write_modules(names: list[str], site_dir: str) -> None:
-    """Worker side: the forked process holds the build."""
-    import importlib
-
-    for name in names:
-        importlib.import_module(name).write(_ACTIVE, site_dir)
+def _write_modules(site_dir: str) -> None:
+    """Worker side: the forked process holds the build and its features."""
+    build, modules = _ACTIVE
+    for module in modules:
+        module.write(build, site_dir)
 
 
 def begin_outputs(build: PortalBuild, site_dir: str) -> None:
     """Once the views are built: background modules begin writing their files."""
-    background = [m for m in _modules() if getattr(m, "WRITES_IN_BACKGROUND", False)]
+    background = [m for m in _modules() if m.background]
     _BACKGROUND[id(build)] = BackgroundOutputs(build, site_dir, background)
 
 
@@ -93,7 +92,7 @@ def write_outputs(build: PortalBuild, site_dir: str) -> None:
     background = _BACKGROUND.pop(id(build), None)
     try:
         for module in _modules():
-            if background is None or not getattr(module, "WRITES_IN_BACKGROUND", False):
+            if background is None or not module.background:
                 module.write(build, site_dir)
     finally:
         if background is not None:
@@ -109,5 +108,4 @@ def stop_outputs(build: PortalBuild) -> None:
         except BaseException:
             pass
     for module in _modules():
-        if hasattr(module, "stop"):
-            module.stop(build)
+        module.stop(build)

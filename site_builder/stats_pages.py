@@ -352,7 +352,9 @@ def _unit_ids_table(build, here: str) -> str:
             f'<th>提问时填写</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
-# -- the feature-module interface ------------------------------------------
+# -- the feature-module interface (feature.py) ----------------------------
+
+WRITES = ("stats/*.csv",)
 
 
 def pages(build) -> list[ExtraPage]:

@@ -149,3 +149,41 @@ def test_the_default_without_a_safe_fork_forks_nothing(monkeypatch):
     assert mode.fork_child("folders", 1000) is None
     assert mode.pool_size("render", 1000, spawn_safe=True) == 2
     assert workers.BuildMode(jobs=1).pool_size("render", 1000, spawn_safe=True) == 0
+
+
+class Greeting:
+    """A feature written against feature.Feature: one page, one file, written in the background."""
+
+    def __init__(self):
+        from site_builder.feature import Feature
+
+        class Made(Feature):
+            name, background, writes = "greeting", True, ("greeting/*.txt",)
+
+            def pages(self, build):
+                from site_builder.extras import ExtraPage
+
+                return [ExtraPage("greeting/index.md", "问候", lambda: f"<p>共 {len(build.portal.posts)} 篇</p>")]
+
+            def write(self, build, site_dir):
+                folder = Path(site_dir) / "greeting"
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / "posts.txt").write_text(f"{len(build.portal.posts)} {os.getpid()}", encoding="utf-8")
+
+        self.feature = Made()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_feature_object_adds_a_page_and_writes_in_the_background(tmp_path, pools_always, monkeypatch, jobs):
+    """A feature added to extras.feature_modules() gets its page and its file, in a forked
+    writer when workers are allowed and in the build's process with `--jobs 1`."""
+    from site_builder import extras
+
+    modules = extras.feature_modules
+    feature = Greeting().feature
+    monkeypatch.setattr(extras, "feature_modules", lambda: [*modules(), feature])
+    tree = make_tree(tmp_path / "portal")
+    assert cli_build(tree, tmp_path / "site", "--jobs", jobs, "--cache-dir", str(tmp_path / "c")) == 0
+    count, pid = (tmp_path / "site/greeting/posts.txt").read_text(encoding="utf-8").split()
+    assert count == "27" and "共 27 篇" in (tmp_path / "site/greeting/index.html").read_text(encoding="utf-8")
+    assert (pid == str(os.getpid())) == (jobs == "1" or not workers.fork_is_safe())

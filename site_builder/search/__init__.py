@@ -36,6 +36,7 @@ from .shards import (
 )
 
 SEARCH_URL = "search/"
+WRITES = (INDEX_DIR + "/**",)  # the feature interface (feature.py): files written by `write`
 SEARCH_TEMPLATE = "search.html"  # site_builder/theme/search.html: Material without its JS bundle
 
 # ---------------------------------------------------------------- writing the index
