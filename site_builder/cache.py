@@ -396,13 +396,12 @@ class FeedCache:
     an empty feed). A feed
     whose key is unchanged is hard-linked into the site instead of being generated."""
 
-    def __init__(self, build, code_files: list[str]):
+    def __init__(self, build, code_modules: tuple[str, ...]):
         self.build = build
         self.store = EntryStore(build.cache_dir, "feeds", ".xml")
-        # parse_settings: orgs.yml, the configuration, the core's code and what else decides a
-        # parsed post (the posts appear in the key by their identity)
-        self.settings = digest(FORMAT, package_versions("site-builder", "feedgen", "lxml"),
-                               *(file_bytes(path) for path in code_files), build.parse_settings())
+        from .keys import feed_settings  # the feed code, its libraries and what decides a parsed post
+
+        self.settings = digest(FORMAT, feed_settings(build, code_modules))
         self.now = build.now.isoformat()
         self._posts: dict[str, str] = {}
         self.keep: set[str] = set()

@@ -7,22 +7,12 @@ adapter only asks this object for finished fragments.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from .cache import (
-    LookupLog,
-    ParsedPostCache,
-    RenderCache,
-    digest,
-    file_bytes,
-    package_versions,
-    recording,
-    stable_repr,
-    tree_digest,
-)
+from . import keys
+from .cache import LookupLog, ParsedPostCache, RenderCache, recording
 from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
@@ -140,17 +130,12 @@ class PortalBuild:
         self.portal.posts = kept
 
     def parse_settings(self) -> str:
-        """Everything besides a post's own file that decides the parsed post: the checking code,
-        the YAML library, time zone data and Python, orgs.yml and the configuration. Part of the
-        parsed-post cache's key, and of every key that stands for a post by its `identity()`."""
-        made = self._parse_settings
-        if made is None:
-            orgs_bytes = file_bytes(os.path.join(self.content_dir, "orgs.yml"))
-            settings = (package_versions("site-builder", "pyyaml", "tzdata"), sys.version,
-                        tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
-                        digest(orgs_bytes), repr(self.config), stable_repr(reserved_ids(self.config.columns)))
-            made = self._parse_settings = digest(stable_repr(settings))
-        return made
+        """Everything besides a post's own file that decides the parsed post (`keys.parse_settings`),
+        made once per build. Part of the parsed-post cache's key, and of every key that stands
+        for a post by its `identity()`."""
+        if self._parse_settings is None:
+            self._parse_settings = keys.parse_settings(self)
+        return self._parse_settings
 
     def parsed_cache(self) -> ParsedPostCache | None:
         """The cache of parsed posts (None without a cache folder); keyed by `parse_settings`."""
@@ -160,12 +145,7 @@ class PortalBuild:
 
     def render_cache(self) -> RenderCache:
         """The cache of rendered bodies; its key covers the renderer's code and settings."""
-        settings = (package_versions("site-builder", "markdown", "pymdown-extensions", "nh3"),
-                    tree_digest([os.path.join(os.path.dirname(__file__), "core")]),
-                    stable_repr(self.markdown.extensions), stable_repr(sorted(self.markdown.configs.items())),
-                    self.markdown.source,
-                    self.config.attachment_types, self.config.max_attachment_bytes)
-        return RenderCache(self.cache_dir, stable_repr(settings))
+        return RenderCache(self.cache_dir, keys.render_settings(self))
 
     def render_cached(self, jobs: list[tuple], context: LinkContext, prune: bool = True) -> list[Rendered]:
         """Rendered bodies of `jobs`, from the cache where the post and its link targets are unchanged."""

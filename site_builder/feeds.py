@@ -400,7 +400,7 @@ def pages(build) -> list[ExtraPage]:
 def write(build, site_dir: str) -> None:
     """Write every feed (RSS and Atom), `/feeds.opml` and `/<system>/feeds.opml`."""
     writer = FeedWriter(build)
-    cache = FeedCache(build, [__file__])  # unchanged feeds are linked from the cache
+    cache = FeedCache(build, (__name__,))  # unchanged feeds are linked from the cache
     for feed in build.site.feeds:
         if cache.restore(feed, site_dir):
             continue

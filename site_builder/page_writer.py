@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from .cache import PageCache, digest, package_versions, stable_repr, tree_digest
+from .cache import PageCache, digest, stable_repr
 from .workers import BuildMode
 
 log = logging.getLogger("mkdocs.plugins.portal")
@@ -77,16 +77,10 @@ class PageParts:
 
 
 def page_settings(config, nav) -> str:
-    """What every page's HTML depends on besides its own parts: versions, configuration,
-    theme overrides and the navigation."""
-    config_bytes = b""
-    if config.config_file_path and os.path.isfile(config.config_file_path):
-        with open(config.config_file_path, "rb") as handle:
-            config_bytes = handle.read()
-    theme_dirs = [d for d in config.theme.dirs if "site-packages" not in d and "dist-packages" not in d]
-    return digest(package_versions("site-builder", "mkdocs", "mkdocs-material", "jinja2"), config_bytes,
-                  tree_digest(theme_dirs), config.site_url or "", stable_repr(dict(config.theme)),
-                  stable_repr(config.extra), config.use_directory_urls, nav_outline(nav.items))
+    """What every page's HTML depends on besides its own parts (`keys.page_settings`)."""
+    from .keys import page_settings as settings
+
+    return settings(config, nav)
 
 
 def nav_outline(items) -> str:

@@ -18,8 +18,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from . import navigation
-from .cache import digest, tree_digest
 from .core.render import sanitize, strip_controls
+from .keys import page_inputs_settings
 from .engine import MarkdownSettings, PortalBuild
 from .outputs import begin_outputs, extra_pages, start_outputs, stop_outputs, write_outputs
 from .page_writer import FolderMaker, PageParts, PageWriter, PortalPageFile, write_sitemap
@@ -252,8 +252,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.env, self.files = env, files
         reach_material(env, config)
         cache_templates(env, self.build.cache_dir)
-        package = os.path.dirname(os.path.abspath(__file__))
-        self.inputs_settings = digest(tree_digest([package]), self.build.parse_settings())  # with orgs.yml and config
+        self.inputs_settings = page_inputs_settings(self.build)  # the code, orgs.yml, the configuration …
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
                                  self.build.mode, inputs_of=self.page_inputs)
         self.writer.start(self.own)

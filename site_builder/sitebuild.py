@@ -5,6 +5,7 @@ This module and the plugin are the only ones that import mkdocs.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -15,6 +16,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
 
 from .engine import PortalBuild
+from .locking import cache_lock_path, exclusive, site_lock_path
 from .workers import BuildMode
 
 DEFAULT_CONFIG = os.path.join(os.path.dirname(__file__), "default_mkdocs.yml")
@@ -65,14 +67,27 @@ def build_site(content: str, site: str, strict: bool = False, cache_dir: str | N
     An interrupted or failed build leaves the previous site exactly as it was. `cache` and
     `jobs`: the one switch of caches and worker processes (see workers.py).
     """
-    from mkdocs.commands.build import build
-
     target = os.path.abspath(site)
     temporary = target.rstrip(os.sep) + ".portal-tmp"
+    config = mkdocs_config(content, temporary, strict, cache_dir, path, cache, jobs)
+    options = config.plugins["portal"].config
+    locks = [site_lock_path(target)] + ([cache_lock_path(options.cache_dir)] if options.cache and options.cache_dir else [])
+    try:
+        with exclusive(locks, _say_waiting):
+            return _build_and_swap(config, temporary, target, BuildMode(jobs=options.jobs))
+    except OSError as err:  # disk full, a read-only or forbidden folder: one line, no traceback
+        logging.getLogger("mkdocs").error(disk_error_text(err))
+        shutil.rmtree(temporary, ignore_errors=True)
+        _repair(target)
+        return False
+
+
+def _build_and_swap(config, temporary: str, target: str, mode: BuildMode) -> bool:
+    """Build into `temporary` and swap it in (the caller holds the site's and the cache's locks)."""
+    from mkdocs.commands.build import build
+
     _repair(target)
     shutil.rmtree(temporary, ignore_errors=True)
-    config = mkdocs_config(content, temporary, strict, cache_dir, path, cache, jobs)
-    mode = BuildMode(jobs=config.plugins["portal"].config.jobs)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -80,10 +95,34 @@ def build_site(content: str, site: str, strict: bool = False, cache_dir: str | N
         logging.getLogger("mkdocs").error(str(err))
         shutil.rmtree(temporary, ignore_errors=True)
         return False
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
     finally:
         config.plugins.on_shutdown()
     _swap(temporary, target, mode)
     return True
+
+
+def _say_waiting(lock: str) -> None:
+    print(f"另一个构建正在使用同一网站或缓存文件夹（锁文件 {lock}），等它完成后再开始构建……", file=sys.stderr, flush=True)
+
+
+DISK_ERRORS = {
+    errno.ENOSPC: ("磁盘空间不足", "清理磁盘空间，或用 --site / --cache-dir 换到空间充足的磁盘，再重新构建"),
+    errno.EROFS: ("所在磁盘或文件夹是只读的", "用 --site 换一个可写的文件夹，或把该磁盘挂载为可写"),
+    errno.EACCES: ("没有写入权限", "检查该文件夹的权限（或换一个可写的文件夹）后重新构建"),
+    errno.EPERM: ("操作不被允许", "检查该文件夹的权限（或换一个可写的文件夹）后重新构建"),
+}
+if hasattr(errno, "EDQUOT"):
+    DISK_ERRORS[errno.EDQUOT] = ("磁盘配额已用完", "清理空间或请管理员增加配额后重新构建")
+
+
+def disk_error_text(err: OSError) -> str:
+    """One Chinese line for a failed read or write: which file, what is wrong, how to fix it."""
+    what, fix = DISK_ERRORS.get(err.errno, (err.strerror or str(err), "检查磁盘和文件夹后重新构建"))
+    where = err.filename or "网站或缓存文件夹"
+    return f"构建失败：无法写入“{where}”：{what}。原有网站保持不变，临时文件已删除。修改方法：{fix}"
 
 
 def _swap(new: str, target: str, mode: BuildMode) -> None:
@@ -92,7 +131,11 @@ def _swap(new: str, target: str, mode: BuildMode) -> None:
     shutil.rmtree(old, ignore_errors=True)
     if os.path.exists(target):
         os.replace(target, old)
-    os.replace(new, target)
+    try:
+        os.replace(new, target)
+    except OSError:
+        _repair(target)  # the old site back in its place
+        raise
     _discard(old, mode)
 
 

@@ -19,7 +19,7 @@ import pickle
 import shutil
 from dataclasses import dataclass
 
-from ..cache import FORMAT, BucketStore, digest, file_bytes, tree_digest
+from ..cache import FORMAT, BucketStore, digest
 from .index_files import Bundle, IndexedPost, indexed_post, pagefind_version, write_files
 from .postings import PageFacts, ShardPostings, assemble, page_facts, shard_files
 from .records import Records, built_page, index_words, searchable_pages
@@ -115,10 +115,9 @@ def search_settings(build) -> str:
     decides a parsed post (`PortalBuild.parse_settings`: orgs.yml, the configuration, the
     checking code, the YAML library …; a post stands in a shard's key by its file digest) and
     the code that makes records and index files."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return digest(CACHE_FORMAT, pagefind_version(), build.parse_settings(),
-                  file_bytes(os.path.join(package, "config.py")),
-                  tree_digest([os.path.dirname(os.path.abspath(__file__))]))
+    from ..keys import search_settings as settings
+
+    return settings(build, CACHE_FORMAT, pagefind_version())
 
 
 def records_key(settings: str, name: str, records: list) -> str:
