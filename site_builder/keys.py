@@ -52,7 +52,7 @@ def imported_modules(path: str, root: str) -> set[str]:
         tree = ast.parse(file_bytes(path))
     except SyntaxError:
         return set()
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
@@ -86,9 +86,8 @@ def code_files(modules: tuple[str, ...], root: str | None = None) -> list[str]:
         if path is None:
             continue
         files.add(path)
-        if path.endswith("__init__.py"):  # a package named whole: all its modules
-            if name in modules:
-                todo.extend(_package_modules(os.path.dirname(path), root))
+        if path.endswith("__init__.py") and name in modules:  # a package named whole: all its modules
+            todo.extend(_package_modules(os.path.dirname(path), root))
         todo.extend(imported_modules(path, root))
     return sorted(files)
 
@@ -128,9 +127,9 @@ def _installed_theme_roots() -> list[str]:
     """Folders of the packages whose versions stand for their templates (MkDocs, Material)."""
     roots = []
     for name in ("mkdocs", "material"):
-        module = sys.modules.get(name)
-        if module is not None and getattr(module, "__file__", None):
-            roots.append(os.path.dirname(os.path.abspath(module.__file__)) + os.sep)
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if file:
+            roots.append(os.path.dirname(os.path.abspath(file)) + os.sep)
     return roots
 
 

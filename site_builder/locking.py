@@ -13,7 +13,8 @@ import contextlib
 import os
 import sys
 import threading
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import IO
 
 RETRY_SECONDS = 0.2  # Windows has no blocking lock without a time limit: try again this often
 
@@ -23,15 +24,15 @@ class FileLock:
 
     def __init__(self, path: str):
         self.path = path
-        self.handle = None
+        self.handle: IO[bytes] | None = None
 
     def acquire(self, waiting: Callable[[str], None]) -> None:
         """Take the lock; when another process holds it, call `waiting(path)` once and wait."""
-        self.handle = open(self.path, "a+b")
-        if _try_lock(self.handle):
+        handle = self.handle = open(self.path, "a+b")  # noqa: SIM115 (held until `release`)
+        if _try_lock(handle):
             return
         waiting(self.path)
-        while not _lock(self.handle):
+        while not _lock(handle):
             threading.Event().wait(RETRY_SECONDS)
 
     def release(self) -> None:

@@ -75,6 +75,7 @@ _BACKGROUND: dict[int, BackgroundOutputs] = {}  # id(build) → its background w
 
 def _write_modules(site_dir: str) -> None:
     """Worker side: the forked process holds the build and its features."""
+    assert _ACTIVE is not None
     build, modules = _ACTIVE
     for module in modules:
         module.write(build, site_dir)

@@ -19,8 +19,8 @@ from mkdocs.structure.toc import get_toc
 
 from . import navigation
 from .core.render import sanitize, strip_controls
-from .keys import page_inputs_settings
 from .engine import MarkdownSettings, PortalBuild
+from .keys import page_inputs_settings
 from .outputs import begin_outputs, extra_pages, start_outputs, stop_outputs, write_outputs
 from .page_writer import FolderMaker, PageParts, PageWriter, PortalPageFile, write_sitemap
 from .pages.links import href

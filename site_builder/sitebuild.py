@@ -120,7 +120,7 @@ if hasattr(errno, "EDQUOT"):
 
 def disk_error_text(err: OSError) -> str:
     """One Chinese line for a failed read or write: which file, what is wrong, how to fix it."""
-    what, fix = DISK_ERRORS.get(err.errno, (err.strerror or str(err), "检查磁盘和文件夹后重新构建"))
+    what, fix = DISK_ERRORS.get(err.errno or 0, (err.strerror or str(err), "检查磁盘和文件夹后重新构建"))
     where = err.filename or "网站或缓存文件夹"
     return f"构建失败：无法写入“{where}”：{what}。原有网站保持不变，临时文件已删除。修改方法：{fix}"
 

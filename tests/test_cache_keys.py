@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 from portal_factory import PortalTree, build
-
 from site_builder import keys
 from site_builder.config import PortalConfig
 from site_builder.engine import MarkdownSettings, PortalBuild
@@ -99,7 +98,7 @@ def test_a_theme_folder_under_site_packages_is_part_of_page_keys(tmp_path):
 
 def test_material_and_mkdocs_folders_are_left_to_their_versions():
     """Material's own folder (14,000 icons) is not walked: its version is in the key."""
-    import material
+    import material  # type: ignore[import-untyped]
 
     material_dir = os.path.join(os.path.dirname(material.__file__), "templates")
     assert keys.theme_digest([material_dir]) == keys.theme_digest([])

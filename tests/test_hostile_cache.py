@@ -14,10 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from portal_factory import FIXED_EPOCH, PortalTree, build
 from test_build_modes import make_tree, same_tree
 
+from portal_factory import FIXED_EPOCH, build
 from site_builder import plugin, workers
 from site_builder.cli import main
 

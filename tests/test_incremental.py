@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import pytest
 
 from portal_factory import FIXED_EPOCH, ORGS_YML, PortalTree, build
-from site_builder import engine, page_writer, workers
+from site_builder import engine, keys, page_writer, workers
 
 
 def make_tree(root: Path) -> PortalTree:
@@ -152,13 +152,13 @@ def test_a_new_yaml_library_re_parses_and_redraws_every_post_page(tmp_path, capl
     what else decides the parsed post (here the YAML library's version) is part of their keys too."""
     from site_builder import search
 
-    real, shards = engine.package_versions, []
+    real, shards = keys.package_versions, []
 
     def upgraded(*names):
         return real(*names).replace("pyyaml=", "pyyaml=99.")
 
     def upgrade(tree):
-        monkeypatch.setattr(engine, "package_versions", upgraded)
+        monkeypatch.setattr(keys, "package_versions", upgraded)
         write = search.write_post_shard
 
         def recorded(*args):
