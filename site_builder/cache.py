@@ -8,9 +8,16 @@ correct and nothing is ever "invalidated" by hand:
 - rendered posts (`RenderCache`, in pack files of `BucketStore`): key = renderer settings +
   source path + body (+ line, summary); stored with the link targets the render looked up,
   and used only while each of those targets still exists (or is still missing) with the same size;
-- finished pages and feeds (`PageCache`, `FeedCache`: a file each, hard-linked into the site):
+- finished pages and feeds (`PageCache`, `FeedCache`: a file each, copied into the site):
   key = everything that decides the file (a page's body or inputs, title, table of contents,
   feeds, URL, the navigation, the theme and configuration; a feed's posts and settings).
+
+The shared parts of the keys are made in keys.py. Every entry is stored sealed (`seal`): the
+SHA-256 of its key and bytes is written with it and checked on every read, so a flipped byte
+is a miss, never published. Values are plain data (plaindata.py), never pickles. The site never
+shares a file (an inode) with the cache: entries are copied, not hard-linked, so an edit of
+the live site cannot reach the cache. A cache that cannot be read or written is noted
+(`cache_problem`) and reported once per build (`report_cache_problems`).
 
 Writes go to a temporary file and are renamed into place (`write_atomically`), so two builds
 sharing one cache never read half an entry. Entries not used by recent builds are pruned.
@@ -19,14 +26,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
-import pickle
 import re
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 
-FORMAT = "1"  # bump when the layout of entries changes
+from . import plaindata
+
+FORMAT = "2"  # bump when the layout of entries changes
+SEAL = b"portal-cache-2\n"  # every entry starts with this, then the SHA-256 of its key and bytes
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
@@ -67,6 +77,57 @@ def digest(*parts) -> str:
     return hasher.hexdigest()
 
 
+def seal(key: str, data: bytes) -> bytes:
+    """An entry as stored: a mark, the SHA-256 of its key and bytes, the bytes."""
+    return SEAL + hashlib.sha256(key.encode("utf-8") + b"\0" + data).digest() + data
+
+
+def unseal(key: str, stored: bytes, where: str) -> bytes | None:
+    """The bytes of a sealed entry, or None (noted as a cache problem) when it is not intact."""
+    head = len(SEAL) + 32
+    data = stored[head:]
+    if stored[:len(SEAL)] != SEAL or hashlib.sha256(key.encode("utf-8") + b"\0" + data).digest() != stored[len(SEAL):head]:
+        cache_problem(where, "内容与校验值不符（已损坏或被改动）")
+        return None
+    return data
+
+
+_PROBLEMS: list[str] = []
+
+
+def cache_problem(where: str, what: str) -> None:
+    """Note that a cache entry could not be used or kept (reported once, at the build's end)."""
+    _PROBLEMS.append(f"{where}：{what}")
+
+
+def take_cache_problems() -> list[str]:
+    """The problems noted since the last call (a worker returns them to the build's process)."""
+    found = list(_PROBLEMS)
+    _PROBLEMS.clear()
+    return found
+
+
+def report_cache_problems(log, cache_dir: str | None, more: list[str] | None = None) -> None:
+    """One warning line for every cache problem of this build (none: nothing is said)."""
+    found = take_cache_problems() + list(more or [])
+    if found:
+        log.warning("缓存文件夹 %s 有 %d 处无法使用（例如 %s），已跳过并重新生成，网站不受影响。"
+                    "修改方法：检查该文件夹的磁盘空间和权限；若仍出现，删除它或用 --no-cache 构建",
+                    cache_dir, len(found), found[0])
+
+
+def _read(path: str) -> bytes | None:
+    """A cache file's bytes; None when absent, or unreadable (noted)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        cache_problem(path, f"无法读取（{error.strerror or error}）")
+        return None
+
+
 def tree_digest(folders: list[str]) -> str:
     """Digest of every file (path and bytes) below `folders`, e.g. theme overrides; compiled
     Python (`__pycache__`) is left out, as it follows from the sources and appears on import."""
@@ -98,60 +159,34 @@ class EntryStore:
         return os.path.join(self.folder, key[:2], key + self.suffix)
 
     def read(self, key: str) -> bytes | None:
-        """The entry's bytes, or None when absent (or unreadable)."""
+        """The entry's bytes, or None when absent, unreadable or damaged (noted)."""
         if not self.enabled:
             return None
-        try:
-            with open(self.path(key), "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return None
-        self.used.add(key)
+        stored = _read(self.path(key))
+        data = unseal(key, stored, self.path(key)) if stored is not None else None
+        if data is not None:
+            self.used.add(key)
         return data
 
     def write(self, key: str, data: bytes) -> None:
-        """Store an entry atomically; a cache that cannot be written is skipped silently."""
-        if not self.enabled:
-            return
-        if write_atomically(self.path(key), data):
+        """Store an entry atomically (a cache that cannot be written is noted)."""
+        if self.enabled and write_atomically(self.path(key), seal(key, data)):
             self.used.add(key)
 
     def copy_to(self, key: str, target: str) -> bool:
-        """Put the entry at `target` (folders made as needed); False when there is none.
-
-        A hard link when the cache and the site share a file system (no bytes copied),
-        else a copy. Whoever writes `target` later must replace it, never write into it:
-        see `replace_file`."""
-        if not self.enabled:
+        """Write the entry's bytes, checked, to `target` as a new file (folders made as needed);
+        False when there is no intact entry. Never a hard link: the site shares no inode with
+        the cache, so an edit of the live site cannot reach the next build."""
+        data = self.read(key)
+        if data is None:
             return False
-        source = self.path(key)
-        try:
-            try:
-                os.link(source, target)
-            except FileNotFoundError:  # no such entry, or the target's folder is missing
-                if not os.path.exists(source):
-                    return False
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.link(source, target)
-            except FileExistsError:
-                os.unlink(target)
-                os.link(source, target)
-        except FileNotFoundError:
-            return False  # the entry went away meanwhile
-        except OSError:  # another file system, or no hard links there
-            try:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.copyfile(source, target)
-            except OSError:
-                return False
-        self.used.add(key)
+        replace_file(data, target)
         return True
 
     def write_to(self, key: str, data: bytes, target: str) -> None:
-        """Store an entry and put it at `target` (one write: the site file is a link to it)."""
+        """Store an entry and write its bytes to `target` (a file of its own)."""
         self.write(key, data)
-        if not (key in self.used and self.copy_to(key, target)):
-            replace_file(data, target)
+        replace_file(data, target)
 
     def prune(self, keep: set[str], slack: int = 1000) -> int:
         """Delete entries not in `keep` once they outnumber the kept ones (plus `slack`)."""
@@ -178,14 +213,20 @@ class EntryStore:
 
 def write_atomically(path: str, data: bytes) -> bool:
     """Write `path` through a temporary file renamed into place, so that a build reading it
-    (another build sharing the cache) never sees half of it; False when it cannot be written."""
+    (another build sharing the cache) never sees half of it; False (noted, the temporary file
+    removed) when it cannot be written."""
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(temporary, "wb") as handle:
             handle.write(data)
         os.replace(temporary, path)
-    except OSError:
+    except OSError as error:
+        cache_problem(path, f"无法写入（{error.strerror or error}）")
+        try:
+            os.remove(temporary)
+        except OSError:
+            pass
         return False
     return True
 
@@ -200,45 +241,48 @@ def replace_file(data: bytes, path: str) -> None:
 
 
 class BucketStore:
-    """Entries (bytes by key) kept in a few pack files (`<root>/<kind>-v1/[<part>/]<xx>.pickle`,
+    """Entries (bytes by key) kept in a few pack files (`<root>/<kind>-v2/[<part>/]<xx>.pack`,
     by the key's first `digits` hex digits), not one file each: a build of thousands of posts
     then creates and opens a few hundred files, not thousands, and an edit rewrites the one
-    pack holding its entry.
+    pack holding its entry. A pack is a run of (key length, key, entry length, sealed entry);
+    each entry is checked on read, a damaged one is a miss.
 
     Packs are read on first use and written by `flush` (atomically, each on its own); two
-    builds sharing a cache at the same moment may drop each other's new entries, which only
-    costs a later miss."""
+    builds sharing a cache take turns (locking.py)."""
+
+    SUFFIX = ".pack"
 
     def __init__(self, root: str | None, kind: str, part: str = "", digits: int = 2):
         self.folder = os.path.join(root, f"{kind}-v{FORMAT}", part) if root else None
         self.digits = digits
-        self.packs: dict[str, dict[str, bytes]] = {}
+        self.packs: dict[str, dict[str, bytes]] = {}  # name → key → sealed entry
         self.dirty: set[str] = set()
 
     @property
     def enabled(self) -> bool:
         return self.folder is not None
 
+    def _path(self, name: str) -> str:
+        return os.path.join(self.folder or "", f"{name}{self.SUFFIX}")
+
     def _pack(self, key: str) -> dict[str, bytes]:
         name = key[:self.digits]
         pack = self.packs.get(name)
         if pack is None:
-            pack = {}
-            if self.folder:
-                try:
-                    with open(os.path.join(self.folder, f"{name}.pickle"), "rb") as handle:
-                        pack = pickle.load(handle)
-                except Exception:  # absent or damaged: an empty pack
-                    pack = {}
-            self.packs[name] = pack
+            stored = _read(self._path(name)) if self.folder else None
+            pack = self.packs[name] = unpack(stored, self._path(name)) if stored else {}
         return pack
 
     def read(self, key: str) -> bytes | None:
-        return self._pack(key).get(key) if self.enabled else None
+        """The entry's bytes, checked (None: absent or damaged)."""
+        if not self.enabled:
+            return None
+        stored = self._pack(key).get(key)
+        return unseal(key, stored, f"{self._path(key[:self.digits])}#{key[:12]}") if stored is not None else None
 
     def write(self, key: str, data: bytes) -> None:
         if self.enabled:
-            self._pack(key)[key] = data
+            self._pack(key)[key] = seal(key, data)
             self.dirty.add(key[:self.digits])
 
     def prune(self, keep: set[str], slack: int = 1000, loaded_only: bool = False) -> None:
@@ -248,7 +292,7 @@ class BucketStore:
             return
         if os.path.isdir(self.folder) and not loaded_only:
             for name in os.listdir(self.folder):
-                if name.endswith(".pickle") and len(name) == self.digits + 7:
+                if name.endswith(self.SUFFIX) and len(name) == self.digits + len(self.SUFFIX):
                     self._pack(name[:self.digits])
         stale = [(name, key) for name, pack in self.packs.items() for key in pack if key not in keep]
         share, kept = 1.0, len(keep)
@@ -261,14 +305,41 @@ class BucketStore:
                 self.dirty.add(name)
 
     def flush(self) -> None:
-        """Write the packs that changed; a cache that cannot be written is skipped silently."""
+        """Write the packs that changed (a pack that cannot be written is noted)."""
         if not self.enabled or not self.dirty:
             return
         for name in sorted(self.dirty):
-            data = pickle.dumps(self.packs[name], protocol=pickle.HIGHEST_PROTOCOL)
-            if not write_atomically(os.path.join(self.folder, f"{name}.pickle"), data):
+            if not write_atomically(self._path(name), pack(self.packs[name])):
                 break
         self.dirty = set()
+
+
+def pack(entries: dict[str, bytes]) -> bytes:
+    """Sealed entries by key as one pack file."""
+    parts = []
+    for key, stored in sorted(entries.items()):
+        name = key.encode("utf-8")
+        parts += [len(name).to_bytes(4, "little"), name, len(stored).to_bytes(8, "little"), stored]
+    return b"".join(parts)
+
+
+def unpack(data: bytes, where: str) -> dict[str, bytes]:
+    """The sealed entries of a pack file (each checked when read); a cut or garbled pack gives
+    the entries before the damage (noted)."""
+    entries, at = {}, 0
+    try:
+        while at < len(data):
+            size = int.from_bytes(data[at:at + 4], "little")
+            key = data[at + 4:at + 4 + size].decode("utf-8")
+            at += 4 + size
+            length = int.from_bytes(data[at:at + 8], "little")
+            if size > 1024 or at + 8 + length > len(data):
+                raise ValueError("cut")
+            entries[key] = data[at + 8:at + 8 + length]
+            at += 8 + length
+    except (ValueError, UnicodeDecodeError):
+        cache_problem(where, "文件不完整或格式不对")
+    return entries
 
 
 class RenderCache:
@@ -293,13 +364,17 @@ class RenderCache:
         if data is None:
             return None
         try:
-            lookups, rendered = pickle.loads(data)
-        except Exception:  # a damaged entry is a miss
+            lookups, rendered = plaindata.loads(data)
+        except (plaindata.NotPlainData, ValueError):  # not what `put` wrote: a miss
+            cache_problem(f"{self.store.folder}#{key[:12]}", "内容不是缓存写入的格式")
             return None
         return rendered if all(lookup_holds(context, lookup) for lookup in lookups) else None
 
     def put(self, key: str, rendered, lookups: tuple) -> None:
-        self.store.write(key, pickle.dumps((lookups, rendered), protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            self.store.write(key, plaindata.dumps((lookups, rendered)))
+        except TypeError:  # a value plain data cannot hold: not cached
+            pass
 
     def save(self, keep: set[str] | None = None) -> None:
         """Write the entries added; with `keep`, forget the others once they pile up (and the
@@ -449,27 +524,31 @@ class ParsedPostCache:
     for another reference time as long as no date of the post lies more than a day after it
     (the one check that depends on the reference time); otherwise the post is parsed again."""
 
+    SEAL_KEY = "parsed-posts"
+
     def __init__(self, root: str | None, settings: str):
-        self.path = os.path.join(root, f"parsed-posts-v{FORMAT}.pickle") if root else None
+        self.path = os.path.join(root, f"parsed-posts-v{FORMAT}.json") if root else None
         self.settings = digest(FORMAT, settings)
-        self.entries: dict[str, tuple] = {}
-        self.kept: dict[str, tuple] = {}
+        self.entries: dict[str, list] = {}  # source → [key, latest date (ISO), the result as plain data]
+        self.kept: dict[str, list] = {}
         self.changed = False
-        if self.path:
+        stored = _read(self.path) if self.path else None
+        data = unseal(self.SEAL_KEY, stored, self.path) if stored is not None and self.path else None
+        if data is not None:
             try:
-                with open(self.path, "rb") as handle:
-                    self.entries = pickle.load(handle)
-            except Exception:  # absent or damaged: start empty
-                self.entries = {}
+                self.entries = dict(json.loads(data))
+            except (ValueError, TypeError):
+                cache_problem(self.path or "", "内容不是缓存写入的格式")
 
     def load(self, parse, source: str, data: bytes, orgs, config, now):
         """The result of `parse(source, data, orgs, config, now)`, from the cache when it holds."""
         key = digest(self.settings, source, data)
         entry = self.entries.get(source)
-        if entry is not None and entry[0] == key and entry[1] <= now + timedelta(days=1):
+        if entry is not None and entry[0] == key and datetime.fromisoformat(entry[1]) <= now + timedelta(days=1):
             try:
-                result = pickle.loads(entry[2])
-            except Exception:
+                result = plaindata.loads(entry[2].encode("utf-8", "surrogatepass"))
+            except (plaindata.NotPlainData, AttributeError):
+                cache_problem(f"{self.path}#{source}", "内容不是缓存写入的格式")
                 result = None
             if result is not None:
                 self.kept[source] = entry
@@ -478,7 +557,11 @@ class ParsedPostCache:
         post = result.post
         if post is not None and not result.problems:
             latest = max(d for d in (post.date, post.answered) if d is not None)
-            self.kept[source] = (key, latest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            try:
+                text = plaindata.dumps(result).decode("utf-8", "surrogatepass")
+            except TypeError:  # a value plain data cannot hold: parsed again next time
+                return result
+            self.kept[source] = [key, latest.isoformat(), text]
             self.changed = True
         return result
 
@@ -486,7 +569,25 @@ class ParsedPostCache:
         """Write the entries of this build (only when one was added or one dropped)."""
         if not self.path or not (self.changed or len(self.kept) != len(self.entries)):
             return
-        write_atomically(self.path, pickle.dumps(self.kept, protocol=pickle.HIGHEST_PROTOCOL))
+        text = json.dumps(self.kept, ensure_ascii=False, separators=(",", ":"))
+        write_atomically(self.path, seal(self.SEAL_KEY, text.encode("utf-8", "surrogatepass")))
+
+
+OLD_FORMATS = ("parsed-posts-v1.pickle", "rendered-v1", "posts-v1", "pages-v1", "feeds-v1", "search-posts-v1")
+
+
+def drop_old_formats(root: str) -> None:
+    """Delete what earlier versions kept in pickles or hard-linked into sites (read never again)."""
+    compiled = [n for n in os.listdir(root) if n.startswith("templates-py")] if os.path.isdir(root) else []
+    for name in (*OLD_FORMATS, *compiled):  # compiled templates: code read back, no longer kept
+        path = os.path.join(root, name)
+        if os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)
+        elif os.path.exists(path):
+            try:
+                os.remove(path)
+            except OSError:
+                pass
 
 
 def file_bytes(path: str) -> bytes:

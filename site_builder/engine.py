@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from . import keys
-from .cache import LookupLog, ParsedPostCache, RenderCache, recording
+from .cache import LookupLog, ParsedPostCache, RenderCache, drop_old_formats, recording
 from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
@@ -47,6 +47,7 @@ class PortalBuild:
         self.content_dir, self.config, self.markdown = content_dir, config, markdown
         self.mode = BuildMode(cache_dir or None, jobs)  # the one switch: every cache and pool asks it
         self.cache_stats: dict[str, int] = {}
+        self.cache_problems: list[str] = []  # noted in worker processes (see cache.cache_problem)
         self.now = reference_time(config.timezone)
         self.portal: Portal | None = None
         self.rendered: dict[str, Rendered] = {}
@@ -141,6 +142,7 @@ class PortalBuild:
         """The cache of parsed posts (None without a cache folder); keyed by `parse_settings`."""
         if not self.cache_dir:
             return None
+        drop_old_formats(self.cache_dir)
         return ParsedPostCache(self.cache_dir, self.parse_settings())
 
     def render_cache(self) -> RenderCache:

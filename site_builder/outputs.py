@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from .cache import take_cache_problems
 from .engine import PortalBuild
 from .feature import Feature, as_feature
 
@@ -41,6 +42,7 @@ class BackgroundOutputs:
     """The `write` of background modules, in a forked process (or here, on one core)."""
 
     def __init__(self, build: PortalBuild, site_dir: str, modules: list[Feature]):
+        self.build = build
         self.pool: ProcessPoolExecutor | None = None
         self.future: Future | None = None
         if not modules:
@@ -60,7 +62,7 @@ class BackgroundOutputs:
         global _ACTIVE
         try:
             if self.future is not None:
-                self.future.result()
+                self.build.cache_problems += self.future.result()
         finally:
             if self.pool is not None:
                 self.pool.shutdown()
@@ -73,12 +75,15 @@ _ACTIVE: tuple | None = None  # (build, background features) of the background w
 _BACKGROUND: dict[int, BackgroundOutputs] = {}  # id(build) → its background writer
 
 
-def _write_modules(site_dir: str) -> None:
-    """Worker side: the forked process holds the build and its features."""
+def _write_modules(site_dir: str) -> list[str]:
+    """Worker side: the forked process holds the build and its features; returns the cache
+    problems met (the build's process reports them)."""
     assert _ACTIVE is not None
     build, modules = _ACTIVE
+    take_cache_problems()  # the parent's, copied at the fork
     for module in modules:
         module.write(build, site_dir)
+    return take_cache_problems()
 
 
 def begin_outputs(build: PortalBuild, site_dir: str) -> None:

@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from .cache import PageCache, digest, stable_repr
+from .cache import PageCache, digest, stable_repr, take_cache_problems
 from .workers import BuildMode
 
 log = logging.getLogger("mkdocs.plugins.portal")
@@ -223,6 +223,7 @@ class PageWriter:
         self.futures: list[Future] = []
         self.pool: ProcessPoolExecutor | None = None
         self.counts = {"pages rendered": 0, "pages from cache": 0}
+        self.cache_problems: list[str] = []  # noted by the workers
 
     def start(self, files: list[File]) -> None:
         """Begin writing `files` (PortalPageFile objects); runs alongside MkDocs' own pages."""
@@ -242,7 +243,9 @@ class PageWriter:
         """Wait for every page; returns how many were rendered and how many came from the cache."""
         try:
             for future in self.futures:
-                self._add(future.result())
+                counts, problems = future.result()
+                self._add(counts)
+                self.cache_problems += problems
         finally:
             if self.pool is not None:
                 self.pool.shutdown()
@@ -258,10 +261,13 @@ class PageWriter:
 _WRITER: PageWriter | None = None
 
 
-def _write_chunk(uris: list[str]) -> dict:
-    """Worker side: the forked process already holds the writer and the whole build."""
+def _write_chunk(uris: list[str]) -> tuple[dict, list[str]]:
+    """Worker side: the forked process already holds the writer and the whole build; returns
+    the counts and the cache problems this chunk met."""
+    assert _WRITER is not None
+    take_cache_problems()  # the parent's, copied at the fork: not this chunk's
     files = [_WRITER.files_by_uri[uri] for uri in uris]
-    return write_pages(_WRITER, files)
+    return write_pages(_WRITER, files), take_cache_problems()
 
 
 def write_pages(writer: PageWriter, files: list[File]) -> dict:

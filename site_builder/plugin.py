@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from . import navigation
+from .cache import report_cache_problems, take_cache_problems
 from .core.render import sanitize, strip_controls
 from .engine import MarkdownSettings, PortalBuild
 from .keys import page_inputs_settings
@@ -29,7 +30,7 @@ from .pages.post import post_footer, post_header
 from .pages.registers import post_register_blocks
 from .plugin_config import PortalPluginConfig, check_options, portal_config
 from .sitebuild import empty_aside
-from .theme_env import cache_templates, list_visible_templates, reach_material
+from .theme_env import list_visible_templates, reach_material
 
 log = logging.getLogger("mkdocs.plugins.portal")
 THEME_DIR = os.path.join(os.path.dirname(__file__), "theme")
@@ -95,6 +96,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.gc_threshold = self.gc_threshold or gc.get_threshold()
         gc.set_threshold(*GC_THRESHOLD)
         self.build = portal_build(config, self.config, self.is_serve, self.config.cache_dir or None)
+        take_cache_problems()  # a failed build's before this one: not this build's
         return config
 
     @event_priority(100)
@@ -251,7 +253,6 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         (in worker processes) while MkDocs renders the pages of the navigation."""
         self.env, self.files = env, files
         reach_material(env, config)
-        cache_templates(env, self.build.cache_dir)
         self.inputs_settings = page_inputs_settings(self.build)  # the code, orgs.yml, the configuration …
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
                                  self.build.mode, inputs_of=self.page_inputs)
@@ -268,6 +269,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                  counts["pages rendered"], counts["pages from cache"],
                  self.build.cache_stats.get("posts rendered", 0), self.build.cache_stats.get("posts from cache", 0))
         write_sitemap(config, self.env, self.files, self.writer.cache)
+        report_cache_problems(log, self.build.cache_dir, self.build.cache_problems + self.writer.cache_problems)
         self.folders.close()
         published = {post.url for post in self.build.portal.posts}
         self.folders.remove_unused([url for url in self.loaded_urls if url not in published])

@@ -4,7 +4,6 @@ functions adjust it). Imports no MkDocs module, only Jinja."""
 from __future__ import annotations
 
 import os
-import sys
 
 import jinja2
 
@@ -43,18 +42,6 @@ def list_visible_templates(theme) -> None:
 
     theme.get_env = get_env
     theme.portal_visible_templates = True
-
-
-def cache_templates(env, cache_dir: str | None) -> None:
-    """Keep compiled templates in the cache (Jinja's bytecode cache; its entries are
-    checked against the template source), so a build does not compile Material again."""
-    if cache_dir and env.bytecode_cache is None:
-        folder = os.path.join(cache_dir, f"templates-py{sys.version_info[0]}{sys.version_info[1]}")
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError:
-            return
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(folder)
 
 
 def reach_material(env, config) -> None:

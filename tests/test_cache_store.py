@@ -4,7 +4,7 @@ they change, stale entries are forgotten once they pile up, a damaged pack is a 
 import hashlib
 import os
 
-from site_builder.cache import BucketStore
+from site_builder.cache import FORMAT, BucketStore
 
 
 def keys(count: int) -> list[str]:
@@ -17,8 +17,8 @@ def test_entries_survive_a_reload_in_a_few_packs(tmp_path):
     for key in names:
         store.write(key, key.encode())
     store.flush()
-    files = os.listdir(tmp_path / "rendered-v1")
-    assert sorted(files) == sorted({f"{key[:2]}.pickle" for key in names})  # one pack per leading byte
+    files = os.listdir(tmp_path / f"rendered-v{FORMAT}")
+    assert sorted(files) == sorted({f"{key[:2]}.pack" for key in names})  # one pack per leading byte
     again = BucketStore(str(tmp_path), "rendered")
     assert all(again.read(key) == key.encode() for key in names)
     assert again.read("ff" + "1" * 62) is None
@@ -29,13 +29,13 @@ def test_an_edit_rewrites_only_its_pack(tmp_path):
     for key in keys(300):
         store.write(key, b"x")
     store.flush()
-    folder = tmp_path / "rendered-v1"
+    folder = tmp_path / f"rendered-v{FORMAT}"
     before = {name: os.stat(folder / name).st_ino for name in os.listdir(folder)}
     edited = BucketStore(str(tmp_path), "rendered")
     edited.write("ab" + "2" * 62, b"new")
     edited.flush()
     after = {name: os.stat(folder / name).st_ino for name in os.listdir(folder)}
-    assert [name for name in after if after[name] != before.get(name)] == ["ab.pickle"]
+    assert [name for name in after if after[name] != before.get(name)] == ["ab.pack"]
     assert BucketStore(str(tmp_path), "rendered").read("ab" + "2" * 62) == b"new"
 
 
@@ -61,7 +61,7 @@ def test_a_damaged_pack_is_a_miss_and_no_folder_means_no_cache(tmp_path):
     store = BucketStore(str(tmp_path), "rendered")
     store.write("cd" + "3" * 62, b"x")
     store.flush()
-    (tmp_path / "rendered-v1" / "cd.pickle").write_bytes(b"not a pickle")
+    (tmp_path / f"rendered-v{FORMAT}" / "cd.pack").write_bytes(b"not a pack")
     assert BucketStore(str(tmp_path), "rendered").read("cd" + "3" * 62) is None
     off = BucketStore(None, "rendered")
     off.write("cd" + "3" * 62, b"x")
@@ -85,7 +85,7 @@ def test_pruning_the_loaded_packs_only_reads_no_other_pack(tmp_path):
     assert [k for k in names if reloaded.read(k)] == [k for k in names if k[0] != names[0][0] or k == loaded[0]]
 
 
-def test_an_entry_is_linked_into_new_folders_or_copied_across_file_systems(tmp_path, monkeypatch):
+def test_an_entry_is_copied_into_new_folders_never_linked(tmp_path, monkeypatch):
     import errno
 
     from site_builder.cache import EntryStore
@@ -94,7 +94,7 @@ def test_an_entry_is_linked_into_new_folders_or_copied_across_file_systems(tmp_p
     store.write("ab" + "1" * 62, b"<p>page</p>")
     target = tmp_path / "site" / "tax" / "np" / "index.html"
     assert store.copy_to("ab" + "1" * 62, str(target))  # folders made on the way
-    assert target.read_bytes() == b"<p>page</p>" and os.stat(target).st_nlink == 2
+    assert target.read_bytes() == b"<p>page</p>" and os.stat(target).st_nlink == 1  # no inode shared
     assert store.copy_to("ab" + "1" * 62, str(target))  # an existing file is replaced
     assert not store.copy_to("cd" + "2" * 62, str(tmp_path / "site" / "x" / "index.html"))  # no such entry
     assert not (tmp_path / "site" / "x").exists()

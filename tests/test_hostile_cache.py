@@ -179,3 +179,97 @@ def test_workers_exit_when_the_main_process_is_killed(tmp_path):
     for pid in still:
         os.kill(pid, signal.SIGKILL)  # leave nothing running after the test
     assert still == []
+
+
+# ---------------------------------------------------------------- caches that lie
+
+
+def cache_files(cache: Path) -> list[Path]:
+    return sorted(p for p in cache.rglob("*") if p.is_file() and not p.name.endswith(".lock"))
+
+
+def flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    if data:
+        data[len(data) * 2 // 3] ^= 0x20
+        path.write_bytes(bytes(data))
+
+
+def cache_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "缓存文件夹" in r.getMessage()]
+
+
+def test_every_flipped_byte_in_the_cache_is_a_miss_reported_once(tmp_path, caplog):
+    """A byte flipped in any cache file (pages, feeds, rendered and parsed posts, search data
+    and shards) is never published: the warm build equals a cold one and says so in one line."""
+    tree = make_tree(tmp_path / "portal")
+    cache = tmp_path / "cache"
+    ok, cold = build(tree, tmp_path / "cold", cache_dir=cache)
+    assert ok
+    kinds = {p.relative_to(cache).parts[0] for p in cache_files(cache)}
+    assert {"pages-v2", "feeds-v2", "rendered-v2", "parsed-posts-v2.json", "search", "search-posts-v2"} <= kinds
+    for path in cache_files(cache):
+        flip_a_byte(path)
+    caplog.clear()
+    ok, warm = build(tree, tmp_path / "warm", cache_dir=cache)
+    assert ok and same_tree(cold, warm) == []
+    assert len(cache_warnings(caplog)) == 1, cache_warnings(caplog)
+    caplog.clear()
+    ok, again = build(tree, tmp_path / "again", cache_dir=cache)  # the damaged entries were replaced
+    assert ok and same_tree(cold, again) == [] and cache_warnings(caplog) == []
+
+
+def inodes(folder: Path) -> set[tuple[int, int]]:
+    return {(p.stat().st_dev, p.stat().st_ino) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_site_shares_no_file_with_the_cache_and_a_live_edit_is_not_republished(tmp_path, pools_always):
+    """Editing a published file in place (an intruder, a careless admin) changes that file only:
+    the next build publishes what the content says."""
+    tree = make_tree(tmp_path / "portal")
+    cache = tmp_path / "cache"
+    ok, site = build(tree, tmp_path / "site", cache_dir=cache)
+    assert ok
+    ok, _ = build(tree, site, cache_dir=cache)  # a warm build: pages, feeds and shards from the cache
+    assert ok and not inodes(site) & inodes(cache)
+    reference = tmp_path / "reference"
+    ok, _ = build(tree, reference, cache_dir=tmp_path / "other")
+    for page in ("tax/np/p1/index.html", "rss.xml", "tax/np/index.html"):
+        with open(site / page, "r+b") as handle:  # in place: the same inode
+            handle.write(b"<!-- defaced -->")
+    for shard_file in list((site / "pagefind").rglob("*.pf_fragment"))[:3]:
+        with open(shard_file, "r+b") as handle:
+            handle.write(b"\x00\x01")
+    ok, _ = build(tree, site, cache_dir=cache)
+    assert ok and same_tree(reference, site) == []
+
+
+@pytest.fixture
+def pools_always(monkeypatch):
+    for kind in workers.WORTH_A_POOL:
+        monkeypatch.setitem(workers.WORTH_A_POOL, kind, 1)
+
+
+def test_nothing_read_back_from_the_cache_is_unpickled_or_unmarshalled(tmp_path, monkeypatch):
+    """Whoever can write the cache folder (CI restores it from a shared cache) cannot make a
+    build run code: a warm build calls neither pickle nor marshal (Jinja's bytecode cache)."""
+    import marshal
+    import pickle
+
+    tree = make_tree(tmp_path / "portal")
+    ok, cold = build(tree, tmp_path / "cold", cache_dir=tmp_path / "cache")
+    assert ok
+    calls: list[str] = []
+
+    def spy(name, real):
+        def called(*args, **kwargs):
+            calls.append(name)
+            return real(*args, **kwargs)
+        return called
+
+    for module, name in ((pickle, "load"), (pickle, "loads"), (marshal, "load")):
+        monkeypatch.setattr(module, name, spy(f"{module.__name__}.{name}", getattr(module, name)))
+    monkeypatch.setattr(pickle, "Unpickler", spy("pickle.Unpickler", pickle.Unpickler))
+    ok, warm = build(tree, tmp_path / "warm", cache_dir=tmp_path / "cache")
+    assert ok and same_tree(cold, warm) == []
+    assert calls == []

@@ -114,9 +114,9 @@ def test_an_edit_reindexes_only_its_system_and_matches_a_cold_build(tmp_path, mo
     indexed: list[str] = []  # the shards whose files were written (not linked from the cache)
     original = shards.write_files
 
-    def recording(files, output, previous=None):
+    def recording(files, output, *args):
         indexed.append(os.path.basename(output))
-        return original(files, output, previous)
+        return original(files, output, *args)
 
     monkeypatch.setattr(shards, "write_files", recording)
     tree = search_tree(tmp_path / "tree")

@@ -18,6 +18,7 @@ import shutil
 import threading
 from html import escape
 
+from ..cache import take_cache_problems
 from ..extras import ExtraPage
 from ..pages.links import href
 from .index_files import bundle
@@ -93,7 +94,7 @@ class PostIndexing:
             if self.error is not None:
                 raise self.error
             for future in self.futures:
-                future.result()
+                self.build.cache_problems += future.result()
         finally:
             if self.pool is not None:
                 self.pool.shutdown()
@@ -115,9 +116,12 @@ class PostIndexing:
 _ACTIVE = None  # the build a forked worker belongs to
 
 
-def _post_shard_job(planned, root: str, library) -> str:
-    """Worker side: write (or link) one post shard of the build the worker was forked from."""
-    return write_post_shard(_ACTIVE, planned, root, library)
+def _post_shard_job(planned, root: str, library) -> list[str]:
+    """Worker side: write (or copy from the cache) one post shard of the build the worker was
+    forked from; returns the cache problems met (the build's process reports them)."""
+    take_cache_problems()  # the parent's, copied at the fork
+    write_post_shard(_ACTIVE, planned, root, library)
+    return take_cache_problems()
 
 
 def _bundle_cache(build) -> str | None:

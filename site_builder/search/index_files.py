@@ -233,6 +233,11 @@ def _read_bundle(folder: str) -> Bundle | None:
         for name in BUNDLE_FILES:
             with open(os.path.join(folder, name), "rb") as handle:
                 files[name] = handle.read()
+            if hashlib.sha256(files[name]).hexdigest() != facts["digests"][name]:
+                from ..cache import cache_problem
+
+                cache_problem(os.path.join(folder, name), "内容与校验值不符（已损坏或被改动）")
+                return None
         return Bundle(facts["version"], facts["include_characters"], files)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # missing or damaged: taken from Pagefind again
@@ -253,7 +258,8 @@ def _store_bundle(found: Bundle, folder: str) -> None:
             with open(os.path.join(temporary, name), "wb") as handle:
                 handle.write(data)
         with open(os.path.join(temporary, "bundle.json"), "w", encoding="utf-8") as handle:
-            json.dump({"version": found.version, "include_characters": found.include_characters}, handle)
+            json.dump({"version": found.version, "include_characters": found.include_characters,
+                       "digests": {n: hashlib.sha256(d).hexdigest() for n, d in found.files.items()}}, handle)
         os.replace(temporary, folder)
     except OSError:
         shutil.rmtree(temporary, ignore_errors=True)  # another build stored it first, or a read-only cache
@@ -351,11 +357,16 @@ def filter_bodies(filters: list[dict]) -> list[tuple[str, bytes]]:
     return bodies
 
 
-def write_files(files: dict[str, bytes | None], output: str, previous: str | None = None) -> None:
-    """Write a shard's files (paths relative to `output`). A file whose bytes equal those of the
-    same path under `previous` (the shard's last version) is hard-linked from there instead:
-    after an edit most fragments and chunks are unchanged, and a link costs a fraction of a write.
-    A file given as None must be linked from `previous` (OSError when it cannot be)."""
+class DamagedVersion(OSError):
+    """A file of the shard's cached last version differs from its recorded digest."""
+
+
+def write_files(files: dict[str, bytes | None], output: str, previous: str | None = None,
+                digests: dict[str, str] | None = None) -> None:
+    """Write a shard's files (paths relative to `output`), each as a file of its own (the site
+    shares no inode with the cache). A file given as None is taken from `previous` (the shard's
+    cached last version), checked against `digests` (its SHA-256 by path) when given:
+    DamagedVersion when it differs, OSError when it cannot be read."""
     made = set()
     for path, data in sorted(files.items()):
         parts = path.split("/")
@@ -366,29 +377,12 @@ def write_files(files: dict[str, bytes | None], output: str, previous: str | Non
             made.add(folder)
         if data is None:
             if previous is None:
-                raise FileNotFoundError(f"{path}: no last version to link it from")
-            try:
-                os.link(os.path.join(previous, *parts), target)
-            except OSError:  # the cache on another file system: copy
-                shutil.copyfile(os.path.join(previous, *parts), target)
-            continue
-        if previous is not None and _same_file(os.path.join(previous, *parts), data):
-            try:
-                os.link(os.path.join(previous, *parts), target)
-                continue
-            except OSError:
-                pass
+                raise FileNotFoundError(f"{path}: no last version to take it from")
+            with open(os.path.join(previous, *parts), "rb") as handle:
+                data = handle.read()
+            if digests is not None and hashlib.sha256(data).hexdigest() != digests.get(path):
+                raise DamagedVersion(f"{previous}/{path}")
         if os.path.lexists(target):
-            os.unlink(target)  # never write through a link into the cache
+            os.unlink(target)
         with open(target, "wb") as handle:
             handle.write(data)
-
-
-def _same_file(path: str, data: bytes) -> bool:
-    try:
-        if os.stat(path).st_size != len(data):
-            return False
-        with open(path, "rb") as handle:
-            return handle.read() == data
-    except OSError:
-        return False

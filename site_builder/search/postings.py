@@ -146,7 +146,7 @@ class ShardPostings:
             yield chunk[0][0], chunk[-1][0], b"\x81" + cbor_array([body for _, body in chunk])
 
     def dump(self) -> dict:
-        """Plain data for the cache (arrays as bytes: fast to pickle)."""
+        """Plain data for the cache (arrays as bytes; see shards.dump_state)."""
         return {w: (e.body, e.pages.tobytes(), e.lengths.tobytes(), e.numbers) for w, e in self.words.items()}
 
     @classmethod

@@ -13,21 +13,22 @@ Two caches under `<cache_dir>`:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import pickle
 import shutil
 from dataclasses import dataclass
 
-from ..cache import FORMAT, BucketStore, digest
-from .index_files import Bundle, IndexedPost, indexed_post, pagefind_version, write_files
+from ..cache import FORMAT, BucketStore, cache_problem, digest, seal, unseal
+from .index_files import Bundle, DamagedVersion, IndexedPost, PostTerms, indexed_post, pagefind_version, write_files
 from .postings import PageFacts, ShardPostings, assemble, page_facts, shard_files
 from .records import Records, built_page, index_words, searchable_pages
 
 INDEX_DIR = "pagefind"
 PAGES_SHARD = "_pages"  # `_` cannot start a system id, so no system shard can clash
-CACHE_FORMAT = "portal-search-9"  # bump when records, words or the file format change meaning
-STATE_SUFFIX = ".postings"  # `<key>.postings` beside a cached shard version: its words, for in-place updates
+CACHE_FORMAT = "portal-search-10"  # bump when records, words or the file format change meaning
+STATE_SUFFIX = ".state"  # `<key>.state` beside a cached shard version: its words, for in-place updates
+MANIFEST_SUFFIX = ".manifest"  # `<key>.manifest`: the SHA-256 of each of its files
 BUNDLE_PREFIX = "bundle-"  # `<cache_dir>/search/bundle-<version>/`: Pagefind's browser library (index_files.bundle)
 
 # Most posts in one shard, counted in characters of rendered HTML. A bigger system is
@@ -60,10 +61,65 @@ def planned_post_shards(build, settings: str) -> list[PlannedShard]:
     return found
 
 
+def with_blob(header: dict, blobs: list[bytes]) -> bytes:
+    """Plain data for the cache: a JSON header (with the length of each blob) and the blobs."""
+    header = {**header, "blob_sizes": [len(b) for b in blobs]}
+    text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return len(text).to_bytes(8, "little") + text + b"".join(blobs)
+
+
+def read_blob(data: bytes) -> tuple[dict, list[bytes]]:
+    """The header and blobs `with_blob` wrote (ValueError when the data is not that)."""
+    size = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8:8 + size].decode("utf-8", "surrogatepass"))
+    if not isinstance(header, dict):
+        raise ValueError("not a header")
+    blobs, at = [], 8 + size
+    for length in header["blob_sizes"]:
+        blobs.append(data[at:at + length])
+        at += length
+    if at != len(data):
+        raise ValueError("blob sizes differ")
+    return header, blobs
+
+
+def dump_indexed(post: IndexedPost) -> bytes:
+    words = list(post.terms.words.items())
+    header = {"hash": post.fragment_hash, "filters": post.filters, "count": post.terms.word_count,
+              "words": [w for w, _ in words], "numbers": [n for _, (_, n) in words]}
+    return with_blob(header, [post.fragment] + [body for _, (body, _) in words])
+
+
+def load_indexed(data: bytes) -> IndexedPost:
+    header, blobs = read_blob(data)
+    words = dict(zip(header["words"], zip(blobs[1:], header["numbers"])))
+    if len(words) != len(blobs) - 1:
+        raise ValueError("words and entries differ")
+    return IndexedPost(blobs[0], header["hash"], header["filters"], PostTerms(header["count"], words))
+
+
+def dump_state(state: dict) -> bytes:
+    """A shard version's state (see `write_post_shard`) as plain data."""
+    words = list(state["words"].items())
+    header = {"sources": list(state["sources"]), "keys": list(state["keys"]), "key": state["key"],
+              "pages": state["pages"], "words": [w for w, _ in words], "numbers": [v[3] for _, v in words]}
+    return with_blob(header, [part for _, v in words for part in v[:3]])
+
+
+def load_state(data: bytes) -> dict:
+    header, blobs = read_blob(data)
+    if len(blobs) != 3 * len(header["words"]):
+        raise ValueError("words and entries differ")
+    words = {w: (blobs[3 * i], blobs[3 * i + 1], blobs[3 * i + 2], n)
+             for i, (w, n) in enumerate(zip(header["words"], header["numbers"]))}
+    return {"sources": header["sources"], "keys": header["keys"], "key": header["key"],
+            "pages": [tuple(p) for p in header["pages"]], "words": words}
+
+
 class PostStore:
     """Each post's `IndexedPost`, made once per version of the post, in packs per shard
-    (`search-posts-v1/<shard>/<x>.pickle`): a shard is written by one worker, which saves
-    its own packs (`save`), so workers never write the same file."""
+    (`search-posts-v2/<shard>/<x>.pack`, plain data, checked on read): a shard is written by
+    one worker, which saves its own packs (`save`), so workers never write the same file."""
 
     def __init__(self, cache_dir: str | None, shard: str):
         self.entries = BucketStore(cache_dir, "search-posts", shard, digits=1)
@@ -74,8 +130,9 @@ class PostStore:
         if data is None:
             return None
         try:
-            return pickle.loads(data)
-        except Exception:  # a damaged entry is made again
+            return load_indexed(data)
+        except (ValueError, KeyError, TypeError):  # not what `indexed` wrote: made again
+            cache_problem(f"{self.entries.folder}#{key[:12]}", "内容不是缓存写入的格式")
             return None
 
     def indexed(self, build, records: Records, source: str, key: str) -> IndexedPost:
@@ -84,7 +141,7 @@ class PostStore:
             return found
         record = records.record(build.post(source))
         made = indexed_post(record, index_words(record.content))
-        self.entries.write(key, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        self.entries.write(key, dump_indexed(made))
         return made
 
     def save(self, planned: PlannedShard) -> None:
@@ -199,7 +256,10 @@ def system_shards(build) -> dict[str, list[str]]:
 
 
 class ShardCache:
-    """Finished shards under `<cache_dir>/search/<name>/<key>/`, the latest version of each name."""
+    """Finished shards under `<cache_dir>/search/<name>/<key>/`, the latest version of each name,
+    each with `<key>.manifest` (the SHA-256 of every file, sealed) and, for post shards,
+    `<key>.state` (its words, for in-place updates; sealed plain data). A version is copied
+    into the site file by file, each checked against the manifest: a damaged version is a miss."""
 
     def __init__(self, cache_dir: str | None):
         self.root = os.path.join(cache_dir, "search") if cache_dir else None
@@ -209,19 +269,38 @@ class ShardCache:
 
     def known(self, name: str, key: str) -> bool:
         cached = self.path(name, key)
-        return bool(cached) and os.path.isfile(os.path.join(cached, "pagefind-entry.json"))
+        return bool(cached) and os.path.isfile(f"{cached}{MANIFEST_SUFFIX}")
+
+    def digests(self, folder: str) -> dict[str, str] | None:
+        """The manifest of a cached version (None: missing or damaged, noted)."""
+        key = os.path.basename(folder)
+        try:
+            with open(f"{folder}{MANIFEST_SUFFIX}", "rb") as handle:
+                stored = handle.read()
+        except OSError:
+            return None
+        data = unseal(key, stored, f"{folder}{MANIFEST_SUFFIX}")
+        try:
+            found = json.loads(data) if data is not None else None
+        except ValueError:
+            found = None
+        return found if isinstance(found, dict) else None
 
     def restore(self, name: str, key: str, output: str) -> bool:
-        """Link a cached shard into the site; False when there is none, or when another build
-        sharing the cache replaced it while it was being linked (the output is then cleared)."""
-        if not self.known(name, key):
+        """Copy a cached shard into the site, every file checked; False (the output cleared)
+        when there is none, when a file differs from its digest (noted), or when another
+        build replaced it meanwhile."""
+        folder = self.path(name, key)
+        digests = self.digests(folder) if folder and self.known(name, key) else None
+        if digests is None:
             return False
         try:
-            shutil.copytree(self.path(name, key), output, copy_function=link_or_copy)
-        except (OSError, shutil.Error):
+            copy_checked(folder, output, digests)
+        except DamagedVersion as damaged:
+            cache_problem(str(damaged), "内容与校验值不符（已损坏或被改动）")
             shutil.rmtree(output, ignore_errors=True)
             return False
-        if not os.path.isfile(os.path.join(output, "pagefind-entry.json")):
+        except OSError:
             shutil.rmtree(output, ignore_errors=True)
             return False
         return True
@@ -238,10 +317,10 @@ class ShardCache:
         return versions[0] if len(versions) == 1 else None
 
     def store(self, name: str, key: str, output: str, state: dict | None = None) -> None:
-        """Keep this output as the only cached version of the shard, with `state` (what
-        `updated_shard` needs to update it in place) beside it. Older versions are renamed
-        aside before they are deleted, so a build reading the cache meanwhile sees a version
-        whole or not at all (and then writes the shard itself)."""
+        """Keep a copy of this output as the only cached version of the shard, with its manifest
+        and `state` (what `updated_shard` needs to update it in place). Older versions are
+        renamed aside before they are deleted, so a build reading the cache meanwhile sees a
+        version whole or not at all (and then writes the shard itself)."""
         cached = self.path(name, key)
         if not cached:
             return
@@ -249,24 +328,37 @@ class ShardCache:
         temporary = f"{cached}.tmp{os.getpid()}"
         try:
             os.makedirs(os.path.dirname(cached), exist_ok=True)
-            shutil.copytree(output, temporary, copy_function=link_or_copy)
+            shutil.copytree(output, temporary)  # copies: the site shares no inode with the cache
+            digests = {}
+            for current, _, names in os.walk(temporary):
+                for file_name in names:
+                    path = os.path.join(current, file_name)
+                    with open(path, "rb") as handle:
+                        relative = os.path.relpath(path, temporary).replace(os.sep, "/")
+                        digests[relative] = hashlib.sha256(handle.read()).hexdigest()
             if state is not None:
-                with open(f"{temporary}{STATE_SUFFIX}", "wb") as handle:
-                    pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(f"{temporary}{STATE_SUFFIX}", f"{cached}{STATE_SUFFIX}")
+                _write_sealed(f"{cached}{STATE_SUFFIX}", key, dump_state(state))
+            _write_sealed(f"{cached}{MANIFEST_SUFFIX}", key, json.dumps(digests, sort_keys=True).encode("utf-8"))
             os.replace(temporary, cached)
-        except (OSError, shutil.Error):
+        except (OSError, shutil.Error) as error:
+            cache_problem(cached, f"无法写入（{error}）")
             shutil.rmtree(temporary, ignore_errors=True)
 
     def state(self, name: str) -> dict | None:
-        """The state stored with the shard's cached version (None: none, or unreadable)."""
+        """The state stored with the shard's cached version (None: none, or damaged)."""
         folder = self.latest(name)
         if folder is None:
             return None
         try:
             with open(f"{folder}{STATE_SUFFIX}", "rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # missing or damaged: the shard is written whole
+                stored = handle.read()
+        except OSError:
+            return None
+        data = unseal(os.path.basename(folder), stored, f"{folder}{STATE_SUFFIX}")
+        try:
+            return load_state(data) if data is not None else None
+        except (ValueError, KeyError, TypeError):
+            cache_problem(f"{folder}{STATE_SUFFIX}", "内容不是缓存写入的格式")
             return None
 
     def prune(self, names: set[str]) -> None:
@@ -283,18 +375,17 @@ class ShardCache:
 
     @staticmethod
     def _set_aside(folder: str) -> None:
-        """Rename a shard folder's versions aside, then delete them and their states."""
+        """Rename a shard folder's versions aside, then delete them, their states and manifests."""
         try:
             entries = list(os.scandir(folder))
         except OSError:
             return
         for entry in entries:
             if not entry.is_dir():
-                if entry.name.endswith(STATE_SUFFIX):
-                    try:
-                        os.remove(entry.path)
-                    except OSError:
-                        pass
+                try:
+                    os.remove(entry.path)
+                except OSError:
+                    pass
                 continue
             aside = f"{entry.path}.old{os.getpid()}"
             try:
@@ -304,19 +395,29 @@ class ShardCache:
             shutil.rmtree(aside, ignore_errors=True)
 
 
-def link_or_copy(source: str, target: str) -> None:
-    """A hard link (no bytes copied: a shard is some thousands of files), or a copy where the
-    file system has none. Shard files are only ever written into a new, empty folder."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+def copy_checked(folder: str, output: str, digests: dict[str, str]) -> None:
+    """Copy the files of a cached shard version into `output`, each checked against its digest."""
+    for path in sorted(digests):
+        source, target = os.path.join(folder, *path.split("/")), os.path.join(output, *path.split("/"))
+        with open(source, "rb") as handle:
+            data = handle.read()
+        if hashlib.sha256(data).hexdigest() != digests[path]:
+            raise DamagedVersion(source)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data)
 
 
-def index_shard(name: str, posts: list[IndexedPost], root: str, library: Bundle, previous: str | None = None) -> None:
-    """Write one shard's files into `root/<name>/` (an empty or missing folder); files that equal
-    those of `previous` (the shard's cached last version) are linked from it."""
-    write_files(shard_files(posts, library), os.path.join(root, name), previous)
+def _write_sealed(path: str, key: str, data: bytes) -> None:
+    temporary = f"{path}.tmp{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        handle.write(seal(key, data))
+    os.replace(temporary, path)
+
+
+def index_shard(name: str, posts: list[IndexedPost], root: str, library: Bundle) -> None:
+    """Write one shard's files into `root/<name>/` (an empty or missing folder)."""
+    write_files(shard_files(posts, library), os.path.join(root, name))
 
 
 def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -> str:
@@ -328,16 +429,23 @@ def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -
         return "linked"
     store, records = PostStore(build.cache_dir, planned.name), Records(build)
     previous = cache.latest(planned.name)
-    made = updated_shard(build, store, records, cache, planned, previous)
+    digests = cache.digests(previous) if previous else None
+    made = updated_shard(build, store, records, cache, planned, previous) if digests is not None else None
     how = "updated"
+    if made is not None:
+        pages, postings, fragments = made
+        try:
+            write_files(assemble(pages, postings, library, fragments), output, previous, digests)
+        except DamagedVersion as damaged:  # the last version's fragment changed: written whole
+            cache_problem(str(damaged), "内容与校验值不符（已损坏或被改动）")
+            shutil.rmtree(output, ignore_errors=True)
+            made = None
     if made is None:
         posts = [store.indexed(build, records, source, key) for source, key in zip(planned.sources, planned.post_keys)]
-        made = ([page_facts(p) for p in posts], ShardPostings.from_terms([p.terms for p in posts]),
-                {page: post.fragment for page, post in enumerate(posts)})
+        pages, postings = [page_facts(p) for p in posts], ShardPostings.from_terms([p.terms for p in posts])
+        write_files(assemble(pages, postings, library, {page: post.fragment for page, post in enumerate(posts)}), output)
         how = "indexed"
     store.save(planned)
-    pages, postings, fragments = made
-    write_files(assemble(pages, postings, library, fragments), output, previous)
     cache.store(planned.name, planned.key, output,
                 {"sources": planned.sources, "keys": planned.post_keys, "key": planned.key,
                  "pages": [(f.fragment_hash, f.word_count, f.filters) for f in pages], "words": postings.dump()})
@@ -379,6 +487,5 @@ def write_pages_shard(build, site_dir: str, root: str, library: Bundle, settings
         return
     cache, output, key = ShardCache(build.cache_dir), os.path.join(root, PAGES_SHARD), records_key(settings, PAGES_SHARD, records)
     if not cache.restore(PAGES_SHARD, key, output):
-        index_shard(PAGES_SHARD, [indexed_post(r, index_words(r.content)) for r in records], root, library,
-                    cache.latest(PAGES_SHARD))
+        index_shard(PAGES_SHARD, [indexed_post(r, index_words(r.content)) for r in records], root, library)
         cache.store(PAGES_SHARD, key, output)
