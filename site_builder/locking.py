@@ -88,15 +88,22 @@ def cache_lock_path(cache_dir: str) -> str:
 
 
 @contextlib.contextmanager
-def exclusive(paths: list[str], waiting: Callable[[str], None]) -> Iterator[None]:
+def exclusive(paths: list[str], waiting: Callable[[str], None], optional: tuple[str, ...] = ()) -> Iterator[None]:
     """Hold the locks of `paths` (always taken in the same order, so two builds never wait
-    for each other); folders of the lock files are made as needed."""
+    for each other); folders of the lock files are made as needed. A lock in `optional` that
+    cannot be made (a cache folder that cannot be written: the build reports that itself) is
+    left out; any other raises OSError."""
     held = []
     try:
         for path in sorted(set(paths)):
-            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             lock = FileLock(path)
-            lock.acquire(waiting)
+            try:
+                os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+                lock.acquire(waiting)
+            except OSError:
+                if path in optional:
+                    continue
+                raise
             held.append(lock)
         yield
     finally:

@@ -71,9 +71,9 @@ def build_site(content: str, site: str, strict: bool = False, cache_dir: str | N
     temporary = target.rstrip(os.sep) + ".portal-tmp"
     config = mkdocs_config(content, temporary, strict, cache_dir, path, cache, jobs)
     options = config.plugins["portal"].config
-    locks = [site_lock_path(target)] + ([cache_lock_path(options.cache_dir)] if options.cache and options.cache_dir else [])
+    cache_lock = [cache_lock_path(options.cache_dir)] if options.cache and options.cache_dir else []
     try:
-        with exclusive(locks, _say_waiting):
+        with exclusive([site_lock_path(target), *cache_lock], _say_waiting, optional=tuple(cache_lock)):
             return _build_and_swap(config, temporary, target, BuildMode(jobs=options.jobs))
     except OSError as err:  # disk full, a read-only or forbidden folder: one line, no traceback
         logging.getLogger("mkdocs").error(disk_error_text(err))

@@ -273,3 +273,17 @@ def test_nothing_read_back_from_the_cache_is_unpickled_or_unmarshalled(tmp_path,
     ok, warm = build(tree, tmp_path / "warm", cache_dir=tmp_path / "cache")
     assert ok and same_tree(cold, warm) == []
     assert calls == []
+
+
+def test_a_cache_that_cannot_be_written_is_reported_once_and_the_site_still_built(tmp_path, caplog):
+    """A cache folder that cannot be made or written (here a file stands where it should be)
+    costs speed only: the site is built as without a cache, and one line says why."""
+    tree = make_tree(tmp_path / "portal")
+    ok, reference = build(tree, tmp_path / "ref", cache_dir=tmp_path / "c0")
+    blocked = tmp_path / "cache"
+    blocked.write_text("not a folder", encoding="utf-8")
+    caplog.clear()
+    ok, site = build(tree, tmp_path / "site", cache_dir=blocked)
+    assert ok and same_tree(reference, site) == []
+    assert len(cache_warnings(caplog)) == 1, cache_warnings(caplog)
+    assert str(blocked) in cache_warnings(caplog)[0]
