@@ -179,3 +179,17 @@ def test_ask_page_explains_the_ways_in_with_a_contact_per_system(tmp_path):
     rows = {r.xpath("./td")[0].text_content(): r.xpath("./td")[1].text_content()
             for r in article.xpath('.//div[contains(@class,"portal-ask-contacts")]//tbody/tr')}
     assert rows == {"税务系统": "省税务局机关党委 0591-87000001", "广播电视系统": "—"}
+
+
+def test_gitlab_template_is_read_by_the_same_parser():
+    template = (REPO / ".gitlab" / "issue_templates" / "提问.md").read_text(encoding="utf-8")
+    untouched = read_issue(template)  # submitted without filling in: nothing is taken from the hints
+    assert untouched.unit is None and untouched.asked_by is None
+    assert untouched.problems == ["没有写答复单位（系统/单位编号，例如 tax/np）", "问题内容是空的"]
+    filled = (template.replace("（系统/单位编号，例如 tax/np，见网站“如何提问”页面的单位表）", "fda/np")
+              .replace("（问题 或 意见建议，只留一个）", "意见建议")
+              .replace("（问题或意见建议的完整内容，会原样显示在网站上，请不要写个人隐私信息）", "建议延长窗口时间。")
+              .replace("（可不填）", "王先生"))
+    asked = read_issue(filled)
+    assert (asked.unit, asked.kind, asked.question, asked.asked_by, asked.problems) == (
+        "fda/np", "suggestion", "建议延长窗口时间。", "王先生", [])

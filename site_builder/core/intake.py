@@ -32,6 +32,7 @@ UNIT_RE = re.compile(r"\b([a-z0-9-]+)/([a-z0-9-]+)\b")
 TITLE_JUNK = re.compile(r"^\s*[\[【](提问|意见建议|建议|问题)[\]】]\s*")
 TITLE_UNSAFE = re.compile(r"[<>`*_\[\]()&{}#|\\\x00-\x1f\x7f]")
 TITLE_LENGTH = 40
+PLACEHOLDER = re.compile(r"^（[^（）]*）$")  # a template's hint left in place, e.g. （可不填）
 
 
 @dataclass(frozen=True)
@@ -117,12 +118,12 @@ def read_issue(body: str) -> AskedQuestion:
     """The question an issue form's body holds (problems listed when something is missing)."""
     fields = {FORM_LABELS[k]: v for k, v in form_fields(body).items() if k in FORM_LABELS}
     asked = AskedQuestion()
-    unit = UNIT_RE.search(fields.get("unit", ""))
+    unit = UNIT_RE.search(_clean(fields.get("unit", "")))
     if unit:
         asked.unit = f"{unit.group(1)}/{unit.group(2)}"
     else:
         asked.problems.append("没有写答复单位（系统/单位编号，例如 tax/np）")
-    asked.kind = KIND_LABELS.get(fields.get("kind", "").strip(), "question")
+    asked.kind = KIND_LABELS.get(_clean(fields.get("kind", "")), "question")
     text = _clean(fields.get("question", ""))
     if text.lower() in NO_RESPONSE:
         asked.problems.append("问题内容是空的")
@@ -133,8 +134,11 @@ def read_issue(body: str) -> AskedQuestion:
 
 
 def _clean(text: str) -> str:
-    """Text without control characters (newlines kept), trimmed."""
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text).strip()
+    """Text without control characters (newlines kept), HTML comments and a template's
+    `（…）` placeholder, trimmed."""
+    text = re.sub(r"<!--.*?(-->|$)", "", text, flags=re.S)
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text).strip()
+    return "" if PLACEHOLDER.match(text) else text
 
 
 def question_title(issue_title: str, question: str) -> str:
