@@ -14,7 +14,9 @@ PROV = "      - id: prov\n        name: 省局\n        level: province\n"  # li
 
 
 def problems_of(text: str, reserved: frozenset[str] = frozenset()) -> list[tuple[int, str, str]]:
-    return [(p.line, p.message, p.fix) for p in load_orgs(text, "orgs.yml", reserved)[1]]
+    found = load_orgs(text, "content/orgs.yml", reserved)[1]
+    assert {p.path for p in found} <= {"content/orgs.yml"}
+    return [(p.line, p.message, p.fix) for p in found]
 
 
 ID_FIX = "id 只能用小写英文字母、数字和连字符（a-z 0-9 -），且不能为空"
@@ -65,6 +67,32 @@ ID_FIX = "id 只能用小写英文字母、数字和连字符（a-z 0-9 -），�
 def test_each_mistake_gives_its_problem(text, expected):
     """The allowed keys grow with features (registers, columns): the fix lists them sorted."""
     assert problems_of(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the id on the second line of its entry: the problem names the id's line, not the entry's
+    ("systems:\n  - name: 一\n    id: tax\n    units:\n" + PROV + "  - name: 二\n    id: tax\n    units:\n" + PROV,
+     [(9, "系统 id“tax”重复", "每个系统的 id 必须唯一")]),
+    ("systems:\n  - name: 问答\n    id: qa\n", [(3, "系统 id“qa”与网站保留路径冲突", "换一个 id，不要使用：qa")]),
+    ("systems:\n  - name: 税务\n    id: Tax\n", [(3, "系统 id“Tax”无效", ID_FIX)]),
+    (HEAD + PROV + "      - name: 又一个\n        id: prov\n        level: province\n",
+     [(9, "单位 id“prov”在系统“tax”中重复", "同一系统内单位 id 必须唯一")]),
+    (HEAD + "      - name: 省局\n        id: P\n        level: province\n", [(6, "单位 id“P”无效", ID_FIX)]),
+])
+def test_problems_name_the_line_of_the_id(text, expected):
+    assert problems_of(text, frozenset({"qa"})) == expected
+
+
+def test_an_invalid_kind_falls_back_to_vertical():
+    orgs, _ = load_orgs("systems:\n  - id: tax\n    name: 税务\n    kind: mixed\n    units:\n" + PROV)
+    assert orgs.systems["tax"].kind == "vertical" and orgs.systems["tax"].kind_name == "条管"
+
+
+def test_units_below_a_refused_province_unit_all_go():
+    text = HEAD + PROV + "        parent: ghost\n" + "      - id: np\n        name: 市局\n        level: city\n        parent: prov\n" \
+        "      - id: jo\n        name: 县局\n        level: county\n        parent: np\n"
+    orgs, problems = load_orgs(text)
+    assert [p.line for p in problems] == [5] and orgs.units() == []
 
 
 def test_duplicate_and_reserved_system_ids():

@@ -253,3 +253,27 @@ def test_file_level_problems(text, line, message, fix):
 def test_undecodable_file():
     result = load("---\ntitle: 简体\n".encode("gbk"))
     assert result.post is None and [(p.line, p.message[:13]) for p in result.problems] == [(2, "文件不是 UTF-8 编码")]
+
+
+@pytest.mark.parametrize("title, message, fix", [
+    ("[a, b]", "标题必须是一行文字", "写成 title: 文章标题（含冒号等符号时加引号）"),
+    ("'  '", "标题为空", "写上文章标题"),
+    ('"一\\n二"', "标题只能有一行", "把标题写在一行内"),
+    ("a**b**", *TITLE_MARKUP),
+    ("字" * 121, "标题过长（121 字）", "标题控制在 120 字以内，详细内容写在正文"),
+])
+def test_title_problems_name_the_title_line(title, message, fix):
+    """The title on the fourth line (not the first key): the problem names its own line."""
+    assert problems(f"date: 2026-03-14\ntype: news\ntitle: {title}\n") == [(4, message, fix)]
+
+
+def test_tag_of_20_characters_is_fine_and_a_bad_draft_is_no_draft():
+    assert post(GOOD + f"tags: [{'标' * 20}]\n").tags == ("标" * 20,)
+    result = load(f"---\n{GOOD}draft: yes\n---\n正文\n")
+    assert result.post is None and len(result.problems) == 1
+
+
+def test_answered_before_the_day_asked():
+    assert problems(QUESTION + "question: 问？\nanswered: 2026-03-14 00:00\n", "答。\n") == []
+    assert problems(QUESTION + "question: 问？\nanswered: 2026-03-13 23:59\n", "答。\n") == [
+        (6, "答复日期早于提问日期", "检查 answered 和 date")]
