@@ -1,7 +1,8 @@
 """Summarise the last mutmut run (mutants/**/*.meta) per module, as Markdown for docs/mutation.md.
 
 Usage: .venv/bin/python scripts/mutation_report.py [module-prefix]
-Killed counts pytest failures and timeouts; a survivor is listed by name (`mutmut show NAME`).
+Killed counts pytest failures and timeouts; "no tests": no selected test runs the mutated function;
+"other": not checked yet (or skipped). Survivors are listed by name (`mutmut show NAME`).
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ def report(found: dict[str, dict[str, str]], prefix: str = "") -> str:
         share = f"{100 * killed / len(statuses):.1f}" if statuses else "—"
         lines.append(f"| {module} | {len(statuses)} | {killed} | {counts['survived']} | {counts['no tests']} | "
                      f"{other} | {share} |")
-        survivors += [f"- `{name}` ({status})" for name, status in statuses.items() if status not in ("killed", "timeout")]
+        survivors += [f"- `{name}`" for name, status in statuses.items() if status == "survived"]
     share = f"{100 * total['killed'] / total['mutants']:.1f}" if total["mutants"] else "—"
     lines.append(f"| **all** | {total['mutants']} | {total['killed']} | {total['survived']} | {total['no tests']} | "
                  f"{total['other']} | {share} |")
-    return "\n".join(lines + ["", "Not killed:", ""] + survivors) + "\n"
+    return "\n".join(lines + ["", "Survived (`mutmut show NAME`):", ""] + survivors) + "\n"
 
 
 if __name__ == "__main__":

@@ -115,3 +115,20 @@ def test_days_text():
     assert days_text(None) == "—"
     assert days_text(4.0) == "4" and days_text(4) == "4" and days_text(0.0) == "0"
     assert days_text(1.5) == "1.5" and days_text(40.5) == "40.5" and days_text(2.25) == "2.2"
+
+
+def test_a_calendar_with_a_holiday_and_a_working_saturday_reaches_every_count():
+    """Tuesday 11-24 off; in the second calendar Saturday 11-28 is a working day too."""
+    from site_builder.core.calendar import WorkCalendar
+
+    holiday = WorkCalendar(holidays=(date(2026, 11, 24),))
+    working_saturday = WorkCalendar(holidays=(date(2026, 11, 24),), workdays=(date(2026, 11, 28),))
+    now = moment("2026-11-29 20:00")
+    monday = asked("2026-11-23")  # Wed, Thu, Fri: 3 (plain week: Tue–Fri, 4)
+    assert days_waiting(monday, now, holiday) == 3 and days_waiting(monday, now) == 4
+    assert not is_overdue(monday, now, 3, holiday) and is_overdue(monday, now, 3)
+    assert workdays_between(date(2026, 11, 23), date(2026, 11, 29), holiday) == 3
+    friday = asked("2026-11-27")
+    assert qa_figures([friday], moment("2026-11-28 09:00"), 0).overdue == 0  # a plain Saturday is off
+    figures = qa_figures([friday, monday], moment("2026-11-28 09:00"), 0, working_saturday)
+    assert (figures.answered, figures.median_days, figures.pending, figures.overdue) == (0, None, 2, 2)
