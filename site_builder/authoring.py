@@ -23,6 +23,7 @@ from .core.content import ORGS_FILE
 from .core.orgs import Orgs, Unit, load_orgs
 from .core.posts import EMPTY_BODY, load_post
 from .core.problems import Problem
+from .core.registers.projects import PROJECT_NAME, PROJECT_TYPE
 from .core.sourcefile import decode
 from .core.urls import page_url, reserved_ids
 
@@ -165,9 +166,9 @@ def find_unit(orgs: Orgs, key: str) -> Unit:
 def check_column(config: PortalConfig, column: str) -> str:
     """`column` when it is a configured column id."""
     column = column.strip()
-    if column in config.columns:
+    if column in config.columns or column == PROJECT_TYPE:
         return column
-    by_name = {name: key for key, name in config.columns.items()}
+    by_name = {name: key for key, name in config.columns.items()} | {PROJECT_NAME: PROJECT_TYPE}
     if column in by_name:
         return by_name[column]
     raise AuthoringError(f"栏目“{column}”不存在。可选：{_column_choices(config)}")
@@ -186,10 +187,10 @@ def ask_unit(orgs: Orgs) -> Unit:
 
 def ask_column(config: PortalConfig) -> str:
     """Prompt for a column, listing the configured ones."""
-    columns = list(config.columns)
+    columns = [*config.columns, PROJECT_TYPE]
     print("请选择栏目：")
     for number, column in enumerate(columns, 1):
-        print(f"    {number:>3}) {column:<12} {config.columns[column]}")
+        print(f"    {number:>3}) {column:<12} {config.column_name(column)}")
     return _ask_choice("栏目", columns, lambda answer: check_column(config, answer))
 
 
@@ -255,6 +256,10 @@ def post_text(workspace: Workspace, request: NewPost) -> str:
     lines.append(f"author: {_quoted(request.author)}" if request.author else "# author: 信息员姓名（可选）")
     if request.column == "qa":
         lines += _qa_lines(request)
+    elif request.column == PROJECT_TYPE:
+        lines += _project_lines(workspace)
+    else:
+        lines.append("# project: 项目编号    # 报送联创项目进展时填写，例如 tax/np/2026/pioneer-posts（项目文件路径，不带 .md）")
     lines += ["---", "", _body_hint(request.column)]
     return "\n".join(lines) + "\n"
 
@@ -266,7 +271,23 @@ def _qa_lines(request: NewPost) -> list[str]:
     return lines
 
 
+def _project_lines(workspace: Workspace) -> list[str]:
+    """The plan of a new 联创项目: the required keys with a placeholder, the others commented."""
+    return [
+        'goal: "待填写：本项目的工作要求（要达到什么目标）"    # 工作要求（必填）',
+        f"due: {workspace.now:%Y}-12-31    # 完成期限（必填，年-月-日）",
+        "# lead: 责任领导姓名",
+        "# partners: [tax/np-jo, fda/np]    # 参与单位（系统/单位，可跨系统、跨层级）",
+        "# measure: 成果检验：怎样判断项目完成得好",
+        "# status: planned    # planned 未启动 / active 进行中（默认）/ done 已完成（同时写 finished: 完成日期）",
+        "# milestones:    # 里程碑：date 计划日期，title 名称，done 实际达成日期（达成后再写）",
+        "#   - {date: 2026-06-30, title: 完成调研}",
+    ]
+
+
 def _body_hint(column: str) -> str:
+    if column == PROJECT_TYPE:
+        return "<!-- 在这里写项目的背景、分工和做法（这段说明可以删掉）。各单位报送进展时在稿件头部写 project: 本项目编号。 -->"
     if column == "qa":
         return "<!-- 答复内容写在这里（这段说明可以删掉）。未答复前正文可以留空。 -->"
     return ("<!-- 在这里写正文（这段说明可以删掉）。第一段会作为摘要显示在列表里。\n"

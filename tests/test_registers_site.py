@@ -132,3 +132,49 @@ def test_check_names_the_bad_reference_with_its_line(tmp_path):
     tree = make_register_tree(tmp_path)
     problems = check(str(tree.content)).problems
     assert [(p.path, p.line) for p in problems] == [("tax/np-jo/2026/r-bad.md", 5)]
+
+
+def test_portal_new_writes_a_project_that_passes_check(tmp_path, monkeypatch, capsys):
+    from portal_factory import FIXED_EPOCH, PortalTree
+    from site_builder import cli
+
+    tree = PortalTree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    assert cli.main(["new", "--unit", "tax/np", "--type", "联创项目", "--title", "Pioneer Posts 示范岗", "--author", "张三"]) == 0
+    path = tree.content / "tax/np/2026/pioneer-posts.md"
+    text = path.read_text(encoding="utf-8")
+    assert "type: project" in text and "due: 2026-12-31" in text and "# partners:" in text
+    path.write_text(text + "\n项目简介。\n", encoding="utf-8")
+    tree.post("tax/np-jo/r.md", "进展", "2026-03-01", project="tax/np/2026/pioneer-posts")
+    capsys.readouterr()
+    assert cli.main(["check"]) == 0, capsys.readouterr().out
+
+
+def test_register_pages_are_in_the_search_index(site):
+    from site_builder.search.shards import pages_records
+
+    build = check(str(site.parent / "content"))
+    records = {r.url: r.content for r in pages_records(build, str(site))}
+    assert "闽北党员先锋岗建设" in records["projects/"]
+    assert "省局党委委员、副局长" in records["pairings/"]
+    assert "建瓯市" in records["area/"] and "王建国" in records["duty/"]
+
+
+def test_bad_registers_never_drop_posts(tmp_path):
+    tree = make_register_tree(tmp_path)
+    tree.write("pairings.yml", "- leader: 张明\n  unit: tax/prov\n  pairs: [tax/np-jo\n")  # broken YAML
+    tree.write("groups.yml", "- id: Bad Id\n  name: 坏\n  lead: tax/np\n")
+    orgs = (tree.content / "orgs.yml").read_text(encoding="utf-8").replace("area: np-jo", "area: nowhere", 1)
+    tree.write("orgs.yml", orgs)
+    problems = check(str(tree.content)).problems
+    assert {p.path for p in problems} == {"pairings.yml", "groups.yml", "orgs.yml", "tax/np-jo/2026/r-bad.md"}
+    assert all(p.line > 0 for p in problems)
+    ok, folder = build(tree)
+    assert ok
+    for post in ("tax/np-jo/2026/r3", "tax/np-jo/2026/early", "tax/np/2026/r1", "tax/prov/2026/p-late"):
+        assert (folder / post / "index.html").exists(), post
+    assert not (folder / "pairings").exists() and "tax/np-jo" not in [
+        u for u in page(folder, "area/np-jo").xpath("//tr/@data-unit")]
+    ok, _ = build(tree, tmp_path / "strict", strict=True)
+    assert not ok
