@@ -122,6 +122,11 @@ def test_projects_feed_holds_new_projects_and_progress(site):
     assert "写错项目的进展" not in titles
 
 
+def test_home_page_counts_open_and_overdue_projects(site):
+    line = page(site, "").xpath("string(//p[@class='portal-home-projects'])")
+    assert line == "联创项目：未完成 3 个，其中 逾期 2 个"
+
+
 def test_navigation_reaches_the_registers(site):
     links = page(site, "").xpath("//nav//a/@href")
     for target in ("projects/", "pairings/", "area/", "duty/"):

@@ -151,8 +151,10 @@ def _plain(ctx: PageContext, view: View) -> str:
 
 def _home(ctx: PageContext, view: View) -> str:
     here = view.url
+    from .registers import home_projects_line
+
     parts = [f'<p class="portal-pending">待答复问题：{a("qa/", here, str(view.extra["pending"]) + " 个")}</p>',
-             active_topics_block(ctx, here), section("最新文章", post_list(ctx, view.posts, here))]
+             home_projects_line(ctx, here), active_topics_block(ctx, here), section("最新文章", post_list(ctx, view.posts, here))]
     for system_id, posts in view.extra["latest"].items():
         system = ctx.orgs.systems[system_id]
         parts.append(section(system.name, post_list(ctx, posts, here) + f'<p>{a(f"{system_id}/", here, "更多 ›")}</p>'))

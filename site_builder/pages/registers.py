@@ -147,6 +147,18 @@ def projects_overview(ctx: PageContext, projects: list[ProjectFacts], here: str,
             + f'<p>{a(PROJECTS_URL + "projects.csv", here, "下载项目台账 CSV（projects.csv）", "portal-csv")}</p>')
 
 
+def home_projects_line(ctx: PageContext, here: str) -> str:
+    """One line for the home page: open and overdue 联创项目 (empty without projects)."""
+    index = ctx.registers.projects if ctx.registers is not None else None
+    if index is None or not index.projects:
+        return ""
+    projects = list(index.projects.values())
+    open_ = sum(1 for p in projects if p.plan.status != "done")
+    overdue = sum(1 for p in projects if p.overdue)
+    return (f'<p class="portal-home-projects">联创项目：{a(PROJECTS_URL, here, f"未完成 {open_} 个")}，'
+            f'其中 {a(PROJECTS_URL + "status/overdue/", here, f"逾期 {overdue} 个")}</p>')
+
+
 def project_filters(ctx: PageContext, here: str) -> str:
     systems = [a(f"{PROJECTS_URL}system/{s.id}/", here, s.name) for s in ctx.orgs.systems.values()]
     levels = [a(f"{PROJECTS_URL}level/{lv}/", here, LEVELS[lv]) for lv in LEVEL_ORDER]
