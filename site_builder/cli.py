@@ -294,9 +294,11 @@ def cmd_serve(args) -> int:
     from .sitebuild import serve
 
     print(f"预览地址：http://{args.dev_addr}/（显示草稿；保存文件后页面自动刷新；按 Ctrl+C 停止）", file=sys.stderr)
+    if args.cms_port:
+        print(f"网页投稿：http://{args.dev_addr}/admin/（稿件直接保存到本机的 content 文件夹）", file=sys.stderr)
     try:
         with problem_log(args.content, logging.INFO):
-            serve(args.content, args.dev_addr, args.config)
+            serve(args.content, args.dev_addr, args.config, args.cms_port)
     except OSError as err:
         if err.errno != errno.EADDRINUSE:
             raise
@@ -362,6 +364,8 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="本地预览（显示草稿，保存即刷新）")
     serve.add_argument("--content", default="content")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve.add_argument("--cms-port", type=int, default=8081,
+                       help="网页投稿编辑器（/admin/）的本机保存服务端口，0 表示不启动")
     serve.set_defaults(func=cmd_serve)
 
     new = sub.add_parser("new", help="新建一篇文章（缺少的参数会在终端中逐项提示）")

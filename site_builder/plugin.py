@@ -19,6 +19,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import navigation
 from .cache import report_cache_problems, take_cache_problems
+from .cms.admin import repository_root, write_admin
 from .core.render import sanitize, strip_controls
 from .engine import MarkdownSettings, PortalBuild
 from .keys import page_inputs_settings
@@ -270,6 +271,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                  self.build.cache_stats.get("posts rendered", 0), self.build.cache_stats.get("posts from cache", 0))
         write_sitemap(config, self.env, self.files, self.writer.cache)
         report_cache_problems(log, self.build.cache_dir, self.build.cache_problems + self.writer.cache_problems)
+        write_admin(config.site_dir, self.build.portal.orgs, self.build.config, _content_path(config), self.config.cms,
+                    _editor_backend_url() if self.is_serve else None)
         self.folders.close()
         published = {post.url for post in self.build.portal.posts}
         self.folders.remove_unused([url for url in self.loaded_urls if url not in published])
@@ -300,6 +303,25 @@ def _config_text(config) -> str:
         return ""
     with open(path, encoding="utf-8", errors="replace") as handle:
         return handle.read()
+
+
+def _content_path(config) -> str:
+    """The content folder relative to the repository root: where the online editor reads and writes posts."""
+    docs = os.path.abspath(config.docs_dir)
+    return os.path.relpath(docs, repository_root(docs, project_folder(config))).replace(os.sep, "/")
+
+
+def project_folder(config) -> str:
+    """The folder of the project's mkdocs.yml (the working folder when the packaged default is used)."""
+    path = os.path.abspath(config.config_file_path) if config.config_file_path else ""
+    if not path or path.startswith(os.path.dirname(os.path.abspath(__file__)) + os.sep):
+        return os.getcwd()
+    return os.path.dirname(path)
+
+
+def _editor_backend_url() -> str:
+    """Where `portal serve` runs the editor's local backend (see site_builder/cms/local_backend.py)."""
+    return os.environ.get("PORTAL_CMS_URL", "http://127.0.0.1:8081/api/v1")
 
 
 def _feed_links(here: str, feeds: list) -> list[dict]:

@@ -18,6 +18,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 from mkdocs.exceptions import ConfigurationError
 
+from .cms.settings import CmsSettings, CmsSettingsError, read_cms_settings
 from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, LEVELS, PortalConfig, score_weights
 from .core.problems import Problem
 
@@ -203,6 +204,20 @@ def _score_weights(value: dict, keys: tuple[str, ...], where: tuple[str, ...]) -
     return score
 
 
+class Cms(c.BaseConfigOption["CmsSettings | None"]):
+    """网页投稿: the git server the online editor saves to (site_builder/cms/settings.py)."""
+
+    def __init__(self):
+        super().__init__()
+        self.default = None
+
+    def run_validation(self, value: object) -> CmsSettings | None:
+        try:
+            return read_cms_settings(value)  # type: ignore[arg-type]
+        except CmsSettingsError as err:
+            raise OptionError(err.message, err.fix, err.path) from None
+
+
 class PortalPluginConfig(Config):
     """Options under `plugins: - portal:` in mkdocs.yml."""
 
@@ -220,6 +235,7 @@ class PortalPluginConfig(Config):
     cache_dir = Text(".cache/portal", "缓存目录")
     cache = Flag(True, "是否使用缓存")  # false: no cache is read or written (`portal build --no-cache`)
     jobs = OptionalWhole(meaning="并行进程数")  # at most this many worker processes per pool; 1: none (`--jobs N`)
+    cms = Cms()  # 网页投稿 (/admin/): {backend, repo, branch, …}; absent: no online editor
 
 
 def portal_config(options: PortalPluginConfig, site_url: str | None, site_name: str, drafts: bool) -> PortalConfig:

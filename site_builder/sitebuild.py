@@ -207,7 +207,28 @@ def _repair(target: str) -> None:
         os.replace(old, target)
 
 
-def serve(content: str, address: str = "127.0.0.1:8000", path: str | None = None) -> None:
+def start_editor_backend(config, content: str, port: int):
+    """Start the 网页投稿 editor's local backend for `portal serve` (None when the port is taken:
+    the preview still works, the editor then says it cannot reach the local backend)."""
+    from .cms.admin import repository_root
+    from .cms.local_backend import LocalRepository, start_local_backend
+    from .plugin import project_folder
+    from .plugin_config import settings_of
+
+    settings = settings_of(config, drafts=True)
+    content_dir = os.path.abspath(content)
+    root = repository_root(content_dir, project_folder(config))
+    try:
+        server = start_local_backend(LocalRepository(root, content_dir, settings.attachment_types), port)
+    except OSError:
+        logging.getLogger("mkdocs").warning(f"网页投稿：端口 {port} 已被占用，/admin/ 编辑器无法保存。"
+                                            f"修改方法：关闭占用该端口的程序，或用 portal serve --cms-port 另选端口")
+        return None
+    os.environ["PORTAL_CMS_URL"] = f"http://127.0.0.1:{port}/api/v1"
+    return server
+
+
+def serve(content: str, address: str = "127.0.0.1:8000", path: str | None = None, cms_port: int = 8081) -> None:
     """Live preview with drafts shown; rebuilds on every save.
 
     MkDocs serves from a temporary folder it makes with `tempfile`; it is made inside the
@@ -217,8 +238,10 @@ def serve(content: str, address: str = "127.0.0.1:8000", path: str | None = None
 
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    options = mkdocs_config(content, path=path).plugins["portal"].config
+    loaded = mkdocs_config(content, path=path)
+    options = loaded.plugins["portal"].config
     cache_dir = options.cache_dir if options.cache else None
+    editor = start_editor_backend(loaded, content, cms_port) if cms_port else None
     previous = tempfile.tempdir
     if cache_dir:
         folders = os.path.join(os.path.abspath(cache_dir), "serve")
@@ -232,3 +255,5 @@ def serve(content: str, address: str = "127.0.0.1:8000", path: str | None = None
         mkdocs_serve(config_file=config_file(path), livereload=True, docs_dir=os.path.abspath(content), dev_addr=address)
     finally:
         tempfile.tempdir = previous
+        if editor is not None:
+            editor.shutdown()

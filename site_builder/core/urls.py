@@ -10,6 +10,7 @@ import re
 FIXED_PATHS = frozenset({
     "assets", "category", "feeds", "level", "page", "pagefind", "qa", "search",
     "stats", "tag", "search-assets", "404", "stylesheets", "javascripts",
+    "admin",  # /admin/: the 网页投稿 editor (site_builder/cms)
     "ask",  # /qa/ask/ (如何提问) sits beside the per-system Q&A pages /qa/<system>/
     "projects", "project", "pairings", "groups", "area", "duty",  # the 联创 registers' pages
     "topics", "question", "suggestion",  # /topics/ (专题); /qa/question/ and /qa/suggestion/ (by kind)
