@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from portal_factory import ORGS_YML, PortalTree, build
 
+from portal_factory import ORGS_YML, PortalTree, build
 from site_builder.cms.decap_config import config_yaml, decap_config, editable_keys
 from site_builder.cms.local_backend import LocalRepository, RefusedPath, answer, start_local_backend
 from site_builder.cms.settings import CmsSettingsError, read_cms_settings
 from site_builder.config import PortalConfig
 from site_builder.core.orgs import load_orgs
+from site_builder.plugin_config import PortalOptionsError
 
 CMS_CONFIG = """\
 site_name: 测试门户
@@ -64,7 +65,7 @@ def test_admin_config_reaches_every_unit_and_column(built):
         assert collection["path"] == "{{year}}/{{slug}}"
         assert collection["media_folder"] == "" and collection["public_folder"] == ""  # pictures beside the post
         names = {field["name"] for field in collection["fields"]}
-        assert CONTRACT_REQUIRED | QA_REQUIRED <= names
+        assert names >= CONTRACT_REQUIRED | QA_REQUIRED
         assert "featured_by" not in names  # adoption is recorded by the unit above
         columns = next(f for f in collection["fields"] if f["name"] == "type")
         assert {o["value"] for o in columns["options"]} == {"news", "experience", "qa", "policy"}
@@ -130,11 +131,11 @@ def test_editable_keys_follow_the_contract():
 
 
 @pytest.mark.parametrize("options, fragment", [
-    ({"backend": "svn", "repo": "a/b"}, "cms.backend"),
-    ({"backend": "github"}, "cms.repo"),
-    ({"backend": "github", "repo": "no-owner"}, "cms.repo"),
-    ({"backend": "github", "repo": "a/b", "api_root": "javascript:alert(1)"}, "cms.api_root"),
-    ({"backend": "github", "repo": "a/b", "branch": "main\nx"}, "cms.branch"),
+    ({"backend": "svn", "repo": "a/b"}, "代码托管平台“svn”"),
+    ({"backend": "github"}, "仓库“None”"),
+    ({"backend": "github", "repo": "no-owner"}, "仓库“no-owner”"),
+    ({"backend": "github", "repo": "a/b", "api_root": "javascript:alert(1)"}, "api_root"),
+    ({"backend": "github", "repo": "a/b", "branch": "main\nx"}, "branch"),
     ({"backend": "github", "repo": "a/b", "proxy_url": "http://x"}, "未知选项"),
     ("github", "键值表"),
 ])
@@ -149,8 +150,10 @@ def test_bad_cms_option_stops_the_build_with_a_message(tmp_path):
     tree.post("tax/np/2026/a.md", "标题", "2026-03-02")
     config = tmp_path / "mkdocs.yml"
     config.write_text(CMS_CONFIG.replace("backend: gitea", "backend: svn"), encoding="utf-8")
-    ok, site = build(tree, config=str(config))
-    assert not ok and not site.exists()
+    with pytest.raises(PortalOptionsError) as stopped:
+        build(tree, config=str(config))
+    assert f"{config}:11:" in str(stopped.value) and "cms.backend" in str(stopped.value)
+    assert "修改方法" in str(stopped.value) and not (tmp_path / "site").exists()
 
 
 @pytest.fixture()

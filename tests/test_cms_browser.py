@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
 from portal_factory import PortalTree
 
 CHROMIUM = "/usr/bin/chromium"
@@ -82,7 +83,7 @@ def _wait_for(url: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"portal serve stopped: {process.stderr.read().decode()}")
+            raise AssertionError(f"portal serve stopped: {process.stderr.read().decode() if process.stderr else ''}")
         try:
             with urllib.request.urlopen(url, timeout=5) as answer:
                 if answer.status == 200:

@@ -9,12 +9,13 @@ fields are the contract's front matter, so the file passes `portal check` as sav
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 
 import yaml
 
 from ..config import PortalConfig
 from ..core.orgs import Orgs, Unit
-from ..core.posts import POST_KEYS, QA_KEYS
+from ..core.posts import POST_KEYS
 from .settings import CmsSettings
 
 DATE_FORMAT = "YYYY-MM-DD HH:mm"  # what the contract's `date` accepts, in the browser's time zone
@@ -78,7 +79,7 @@ def unit_collection(unit: Unit, orgs: Orgs, content_path: str, fields: list[dict
 
 def post_fields(config: PortalConfig, orgs: Orgs) -> list[dict]:
     """Editor fields for every front-matter key the contract lets a 信息员 write, then the body."""
-    makers = {
+    makers: dict[str, Callable[[], dict]] = {
         "title": lambda: {"label": "标题", "name": "title", "widget": "string"},
         "date": lambda: {"label": "日期", "name": "date", "widget": "datetime", "format": DATE_FORMAT,
                          "date_format": DAY_FORMAT, "time_format": "HH:mm", "picker_utc": False,
@@ -111,14 +112,9 @@ def editable_keys() -> list[str]:
     return [key for key in POST_KEYS if key not in NOT_EDITED]
 
 
-def qa_keys() -> tuple[str, ...]:
-    """Keys only a question (`type: qa`) may carry."""
-    return QA_KEYS
-
-
 def _select(label: str, name: str, choices: dict[str, str], required: bool = True,
             default: str | None = None) -> dict:
-    field = {"label": label, "name": name, "widget": "select",
+    field: dict[str, object] = {"label": label, "name": name, "widget": "select",
              "options": [{"label": f"{title}（{key}）", "value": key} for key, title in choices.items()]}
     if not required:
         field["required"] = False

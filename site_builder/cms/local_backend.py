@@ -208,7 +208,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _headers(self, status: int, body: bytes = b"") -> None:
         self.send_response(status)
         origin = self.headers.get("Origin")
-        if local_origin(origin):
+        if origin and local_origin(origin):
             self.send_header("Access-Control-Allow-Origin", origin)
             self.send_header("Access-Control-Allow-Headers", "Content-Type")
             self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")

@@ -40,18 +40,18 @@ def read_cms_settings(options: dict | None) -> CmsSettings | None:
     if not options:
         return None
     if not isinstance(options, dict):
-        raise CmsSettingsError("网页投稿设置 cms 必须是键值表", "写成 cms: {backend: github, repo: 组织/仓库}")
+        raise CmsSettingsError("网页投稿设置必须是键值表", "写成 cms: {backend: github, repo: 组织/仓库}")
     unknown = sorted(set(options) - {"backend", "repo", *PASSED_KEYS})
     if unknown:
-        raise CmsSettingsError(f"网页投稿设置 cms 中有未知选项“{'、'.join(map(str, unknown))}”",
+        raise CmsSettingsError(f"网页投稿设置中有未知选项“{'、'.join(map(str, unknown))}”",
                                f"只写 backend、repo、{'、'.join(PASSED_KEYS)}", (str(unknown[0]),))
     backend = options.get("backend")
     if backend not in BACKENDS:
-        raise CmsSettingsError(f"网页投稿设置 cms.backend“{backend}”不受支持",
+        raise CmsSettingsError(f"网页投稿的代码托管平台“{backend}”不受支持",
                                f"写 {'、'.join(BACKENDS)} 之一", ("backend",))
     repo = options.get("repo")
     if not isinstance(repo, str) or not REPO_RE.match(repo):
-        raise CmsSettingsError(f"网页投稿设置 cms.repo“{repo}”不是“组织/仓库”的形式",
+        raise CmsSettingsError(f"网页投稿的仓库“{repo}”不是“组织/仓库”的形式",
                                "写成 repo: 组织名/仓库名，例如 repo: fujian-jggw/portal", ("repo",))
     passed = []
     for key in PASSED_KEYS:
@@ -63,8 +63,8 @@ def read_cms_settings(options: dict | None) -> CmsSettings | None:
 
 def _option_text(key: str, value) -> str:
     if not isinstance(value, str) or not value.strip() or any(ch in value for ch in "\r\n\0"):
-        raise CmsSettingsError(f"网页投稿设置 cms.{key} 必须是一行文字", f"写成 {key}: 值", (key,))
+        raise CmsSettingsError(f"网页投稿的 {key} 必须是一行文字", f"写成 {key}: 值", (key,))
     if key in ("api_root", "base_url") and not URL_RE.match(value):
-        raise CmsSettingsError(f"网页投稿设置 cms.{key}“{value}”不是 http(s) 地址",
+        raise CmsSettingsError(f"网页投稿的 {key}“{value}”不是 http(s) 地址",
                                f"写成 {key}: https://git.example.gov.cn/api/v1 这样的完整地址", (key,))
     return value.strip()
