@@ -308,7 +308,9 @@ def _config_text(config) -> str:
 def _content_path(config) -> str:
     """The content folder relative to the repository root: where the online editor reads and writes posts."""
     docs = os.path.abspath(config.docs_dir)
-    return os.path.relpath(docs, repository_root(docs, project_folder(config))).replace(os.sep, "/")
+    relative = os.path.relpath(docs, repository_root(docs, project_folder(config))).replace(os.sep, "/")
+    # a content folder outside the project (tests, one-off builds): its own name, as in a clone
+    return os.path.basename(docs) if relative.startswith("..") else relative
 
 
 def project_folder(config) -> str:

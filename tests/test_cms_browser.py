@@ -112,15 +112,20 @@ def editor(project):
 
 
 def _new_entry(page, base: str, collection: str, title: str) -> None:
+    from playwright.sync_api import expect
+
     page.goto(f"{base}admin/#/collections/{collection}/new")
+    page.get_by_text("正在集合").wait_for()
+    expect(page.get_by_label("标题")).to_have_value("")  # the new entry's form, not the last saved one
     page.get_by_label("标题").fill(title)
+    expect(page.get_by_label("标题")).to_have_value(title)
     page.get_by_role("button", name="Set date to now").click()
 
 
 def _publish(page) -> None:
     page.get_by_role("button", name="发布").first.click()
     page.get_by_text("立即发布").click()
-    page.wait_for_function("location.hash.includes('/entries/')", timeout=20000)  # Decap opens the saved entry
+    page.wait_for_function("location.hash.includes('/entries/')", timeout=30000)  # Decap opens the saved entry
 
 
 def _type_body(page, text: str) -> None:
