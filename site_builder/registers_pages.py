@@ -23,6 +23,7 @@ CSV_COLUMNS = ("project", "system", "unit", "status", "due", "progress", "latest
                "title", "unit_name", "level", "lead", "partners", "milestones", "milestones_reached",
                "milestones_overdue", "url")
 DUTY_URL = "duty/"
+WRITES = (PROJECTS_URL + CSV_FILE,)  # the feature interface (feature.py): files written by `write`
 
 
 def pages(build) -> list[ExtraPage]:
