@@ -68,7 +68,7 @@ def test_admin_config_reaches_every_unit_and_column(built):
         assert names >= CONTRACT_REQUIRED | QA_REQUIRED
         assert "featured_by" not in names  # adoption is recorded by the unit above
         columns = next(f for f in collection["fields"] if f["name"] == "type")
-        assert {o["value"] for o in columns["options"]} == {"news", "experience", "qa", "policy"}
+        assert {o["value"] for o in columns["options"]} == {"news", "experience", "qa", "policy", "project"}
         categories = next(f for f in collection["fields"] if f["name"] == "category")
         assert {o["value"] for o in categories["options"]} == {"center", "integrity", "quality", "civility", "grassroots"}
     assert len(config["collections"]) == len(orgs.units())
@@ -120,10 +120,30 @@ def test_no_admin_without_a_git_server(tmp_path):
 def test_same_objects_become_yaml_aliases():
     orgs, _ = load_orgs(ORGS_YML)
     text = config_yaml(decap_config(orgs, PortalConfig(), "content", None, "http://127.0.0.1:8081/api/v1"))
-    assert text.count("label: 标题") == 1  # the field list is written once for all units
+    assert text.count("label: 标题") == len(orgs.systems)  # the field list is written once per system
     data = yaml.safe_load(text)
     assert data["local_backend"] == {"url": "http://127.0.0.1:8081/api/v1"}
     assert data["backend"]["name"] == "proxy"
+
+
+def test_a_systems_own_columns_only_in_its_units():
+    orgs_text = ORGS_YML.replace("    kind: vertical\n", "    kind: vertical\n    columns: {tax-service: 便民办税}\n", 1)
+    orgs, problems = load_orgs(orgs_text)
+    assert not problems
+    data = yaml.safe_load(config_yaml(decap_config(orgs, PortalConfig(), "content", None, None)))
+    offered = {c["name"]: {o["value"] for f in c["fields"] if f["name"] == "type" for o in f["options"]}
+               for c in data["collections"]}
+    assert "tax-service" in offered["tax__np-jo"] and "tax-service" in offered["tax__prov"]
+    assert "tax-service" not in offered["radio__np-jo"]
+
+
+def test_every_key_a_post_may_carry_has_a_field():
+    from site_builder.core.posts import POST_KEYS
+
+    orgs, _ = load_orgs(ORGS_YML)
+    data = yaml.safe_load(config_yaml(decap_config(orgs, PortalConfig(), "content", None, None)))
+    names = {f["name"] for f in data["collections"][0]["fields"]}
+    assert set(POST_KEYS) - {"featured_by"} <= names  # adoption is set by the unit above, not the author
 
 
 def test_editable_keys_follow_the_contract():

@@ -13,9 +13,11 @@ from collections.abc import Callable
 
 import yaml
 
-from ..config import PortalConfig
+from ..config import REGISTER_TYPES, PortalConfig
 from ..core.orgs import Orgs, Unit
 from ..core.posts import POST_KEYS
+from ..core.qa_keys import QA_KINDS
+from ..core.registers.projects import STATUSES
 from .settings import CmsSettings
 
 DATE_FORMAT = "YYYY-MM-DD HH:mm"  # what the contract's `date` accepts, in the browser's time zone
@@ -23,6 +25,7 @@ DAY_FORMAT = "YYYY-MM-DD"
 # Keys a 信息员 does not set when writing: adoption is recorded by the unit above.
 NOT_EDITED = {"featured_by"}
 QA_HINT = "仅“有问必答”（栏目选 qa）填写；其他栏目请留空"
+PROJECT_HINT = "仅“联创项目”（栏目选 project）填写；其他栏目请留空"
 
 
 def collection_name(unit: Unit) -> str:
@@ -34,7 +37,7 @@ def decap_config(orgs: Orgs, config: PortalConfig, content_path: str, settings: 
                  local_url: str | None = None) -> dict:
     """The whole Decap configuration. `content_path` is the content folder relative to the
     repository root; `local_url` (for `portal serve`) points the editor at the local backend."""
-    fields = post_fields(config, orgs)
+    fields = {system: post_fields(config, orgs, system) for system in orgs.systems}
     result: dict = {
         "locale": "zh_Hans",
         "site_url": config.site_url or None,
@@ -42,7 +45,7 @@ def decap_config(orgs: Orgs, config: PortalConfig, content_path: str, settings: 
         "media_folder": posixpath.join(content_path, "media"),
         "public_folder": "/media",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
-        "collections": [unit_collection(unit, orgs, content_path, fields) for unit in orgs.units()],
+        "collections": [unit_collection(unit, orgs, content_path, fields[unit.system]) for unit in orgs.units()],
     }
     if settings is not None:
         result["backend"] = settings.backend_config()
@@ -73,18 +76,20 @@ def unit_collection(unit: Unit, orgs: Orgs, content_path: str, fields: list[dict
         "public_folder": "",
         "summary": "{{date}} · {{title}}",
         "sortable_fields": ["date", "title"],
-        "fields": fields,  # the same list object for every unit: written once, then as YAML aliases
+        "fields": fields,  # the same list object for every unit of a system: written once, then as YAML aliases
     }
 
 
-def post_fields(config: PortalConfig, orgs: Orgs) -> list[dict]:
-    """Editor fields for every front-matter key the contract lets a 信息员 write, then the body."""
-    makers: dict[str, Callable[[], dict]] = {
+def post_fields(config: PortalConfig, orgs: Orgs, system: str) -> list[dict]:
+    """Editor fields for every front-matter key the contract lets a 信息员 of `system` write, then the body."""
+    columns = {**config.columns, **REGISTER_TYPES, **orgs.systems[system].columns}
+    makers: dict[str, Callable[[], dict]] = {**_register_fields(), **_interaction_fields()}
+    makers |= {
         "title": lambda: {"label": "标题", "name": "title", "widget": "string"},
         "date": lambda: {"label": "日期", "name": "date", "widget": "datetime", "format": DATE_FORMAT,
                          "date_format": DAY_FORMAT, "time_format": "HH:mm", "picker_utc": False,
                          "default": "{{now}}"},
-        "type": lambda: _select("栏目", "type", config.columns, default=next(iter(config.columns))),
+        "type": lambda: _select("栏目", "type", columns, default=next(iter(columns))),
         "category": lambda: _select("分类（五联）", "category", config.categories, required=False),
         "tags": lambda: {"label": "标签", "name": "tags", "widget": "list", "required": False,
                          "hint": "每个标签 20 字以内，用逗号分开"},
@@ -105,6 +110,47 @@ def post_fields(config: PortalConfig, orgs: Orgs) -> list[dict]:
     fields.append({"label": "正文", "name": "body", "widget": "markdown", "required": False,
                    "hint": "有问必答写答复内容（未答复可留空）。图片用“+”里的 Image 上传，会存放在文章旁边"})
     return fields
+
+
+def _day(label: str, name: str, hint: str) -> dict:
+    return {"label": label, "name": name, "widget": "datetime", "format": DAY_FORMAT, "date_format": DAY_FORMAT,
+            "time_format": False, "required": False, "hint": hint}
+
+
+def _optional(label: str, name: str, widget: str, hint: str, **more) -> dict:
+    return {"label": label, "name": name, "widget": widget, "required": False, "hint": hint, **more}
+
+
+def _register_fields() -> dict[str, Callable[[], dict]]:
+    """The 联创项目 keys (`type: project`) and a progress post's `project:`."""
+    return {
+        "goal": lambda: _optional("工作要求", "goal", "text", PROJECT_HINT + "（必填）"),
+        "due": lambda: _day("完成期限", "due", PROJECT_HINT + "（必填）"),
+        "lead": lambda: _optional("责任领导", "lead", "string", PROJECT_HINT),
+        "partners": lambda: _optional("参与单位", "partners", "list", PROJECT_HINT + "；写 系统/单位，例如 fda/np-jo"),
+        "measure": lambda: _optional("成果检验", "measure", "text", PROJECT_HINT),
+        "status": lambda: {**_select("项目状态", "status", STATUSES, required=False), "hint": PROJECT_HINT},
+        "finished": lambda: _day("完成日期", "finished", PROJECT_HINT + "；状态为已完成时必填"),
+        "milestones": lambda: _optional("节点", "milestones", "list", PROJECT_HINT, fields=[
+            {"label": "日期", "name": "date", "widget": "datetime", "format": DAY_FORMAT, "date_format": DAY_FORMAT,
+             "time_format": False},
+            {"label": "内容", "name": "title", "widget": "string"},
+            {"label": "达成日期", "name": "done", "widget": "datetime", "format": DAY_FORMAT,
+             "date_format": DAY_FORMAT, "time_format": False, "required": False}]),
+        "project": lambda: _optional("所属联创项目", "project", "string",
+                                     "报送项目进展时填写项目文件的路径，例如 tax/prov/2026/smart-branch"),
+    }
+
+
+def _interaction_fields() -> dict[str, Callable[[], dict]]:
+    """Q&A kinds and 转办, and topics (专题)."""
+    return {
+        "kind": lambda: {**_select("问题类型", "kind", QA_KINDS, required=False), "hint": QA_HINT},
+        "transferred_from": lambda: _optional("转办自", "transferred_from", "string",
+                                              QA_HINT + "；由其他单位转来时写 系统/单位"),
+        "transferred_on": lambda: _day("转办日期", "transferred_on", QA_HINT + "；与“转办自”一起填写"),
+        "topics": lambda: _optional("专题", "topics", "list", "参加专题时写专题编号，例如 zhuti-2026"),
+    }
 
 
 def editable_keys() -> list[str]:
