@@ -19,6 +19,9 @@ from site_builder.core.posts import load_post
 from site_builder.core.urls import page_url, reserved_ids
 
 DAY = "2026-03-01"
+# A 1×1 PNG: images beside posts are real files.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 CONFIG_DIR = Path(__file__).resolve().parent.parent
 MKDOCS_YML = CONFIG_DIR / "site_builder" / "default_mkdocs.yml"
 
@@ -76,7 +79,7 @@ BAD = {
 XSS_BODY = """\
 <script>alert('body-script')</script>
 
-<img src=x onerror="alert('onerror')">
+<img src=pic.png onerror="alert('onerror')">
 
 [点我](javascript:alert('js-link'))
 
@@ -98,6 +101,7 @@ def write_fixtures(tree: PortalTree, outside: Path) -> None:
     """The hostile fixture set, next to the good posts."""
     tree.post("tax/np/good.md", "好文章", DAY, body="第一段。\n\n## 小节\n\n内容。")
     tree.post("tax/np/xss-body.md", "正文里的脚本", DAY, body=XSS_BODY)
+    tree.write("tax/np/pic.png", PNG)
     tree.write("tax/np/xss-front.md", "---\ntitle: '他说\"好\"'\ndate: 2026-03-01\ntype: news\n"
                                       "summary: '\"><script>alert(\"summary\")</script>'\n"
                                       "author: '<img src=x onerror=alert(\"author\")>'\n---\n\n正文。\n")
@@ -380,3 +384,207 @@ def test_no_empty_folder_is_left_for_a_refused_post(hostile):
     empty = [str(p.relative_to(site)) for p in site.rglob("*") if p.is_dir() and not any(p.iterdir())]
     assert empty == []
     assert not (site / "tax/np/broken-link").exists() and not (site / "tax/np/anchor-self").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Second round (issue 19): markup that takes over the page, URLs that leave the site.
+
+THEME_CLASSES = re.compile(r"^(md-|md_|portal-)")
+HIJACK = """\
+第一段。{: .md-overlay #__config }
+
+## 覆盖 {: .md-header #__drawer }
+
+<div class="md-container md-overlay admonition" id="__config">伪造的配置</div>
+
+<p id="portal-answer" class="portal-body md-typeset">伪造的答复</p>
+
+<span id="__search" class="md-search__overlay">x</span> <span id="md-content">y</span> <span id="__palette_0">z</span>
+
+<a class="md-overlay md-header__button" href="https://evil.example/">整页链接</a>
+
+<a href="https://evil.example/" title="整篇"><div><h1>整篇正文是一个链接</h1><p>中间</p></div></a>
+
+<img src="pic.png" width="800" height="99999" alt="高图">
+
+!!! md-dialog "伪装的提示"
+    正文
+
+<details class="md-sidebar" open><summary>s</summary>x</details>
+
+[本页锚点](#__config) [正常锚点](#正常小节)
+
+## 正常小节
+
+<a href="/\\evil.example/a">反斜杠链接</a> <a href="\\\\evil.example/b">双反斜杠</a> <a href=" /&#9;/evil.example/c">制表符</a>
+"""
+
+# Each image form leaves the site (or names a missing file) and is refused with one problem.
+IMAGE_PAYLOADS = {
+    "md-backslash": ("![a](/\\evil.example/p.png)", "其他网站"),
+    "md-scheme-relative": ("![a](<//evil.example/p.png>)", "其他网站"),
+    "md-https-no-slash": ("![a](https:evil.example/p.png)", "其他网站"),
+    "md-upper-scheme": ("![a](HTTPS://evil.example/p.png)", "其他网站"),
+    "md-data": ("![a](data:image/png;base64,iVBORw0KGgo=)", "其他网站"),
+    "html-backslash": ('<img src="/\\evil.example/p.png">', "其他网站"),
+    "html-double-backslash": ('<img src="\\\\evil.example\\p.png">', "其他网站"),
+    "html-leading-space": ('<img src="  //evil.example/p.png">', "其他网站"),
+    "html-tab": ('<img src="/&#9;/evil.example/p.png">', "其他网站"),
+    "html-newline": ('<img src="/&#10;/evil.example/p.png">', "其他网站"),
+    "html-cr-backslash": ('<img src="&#13;\\/evil.example/p.png">', "其他网站"),
+    "html-missing": ('<img src="nothere.png">', "不存在"),
+    "html-site-absolute-missing": ('<img src="/tax/np/nothere.png">', "不存在"),
+    "md-site-absolute-missing": ("![a](/tax/np/nothere.png)", "不存在"),
+    "html-percent": ('<img src="%2F%2Fevil.example/p.png">', "不存在"),
+    "html-outside": ('<img src="/../../etc/p.png">', "内容目录之外"),
+}
+
+
+@pytest.fixture(scope="module")
+def hijack(tmp_path_factory):
+    """Posts that try to take over the page or load from another host, built leniently."""
+    root = tmp_path_factory.mktemp("hijack")
+    tree = PortalTree(root)
+    tree.post("tax/np/hijack.md", "劫持页面", DAY, body=HIJACK)
+    tree.write("tax/np/pic.png", PNG)
+    tree.post("tax/np/site-absolute.md", "站内绝对路径", DAY, body="![图](/tax/np/pic.png)\n\n<img src=\"/tax/np/pic.png\">")
+    for name, (payload, _) in IMAGE_PAYLOADS.items():
+        tree.post(f"tax/np/img-{name}.md", f"图片{name}", DAY, body=f"第一段。\n\n{payload}\n")
+    tree.write("guide/index.md", "# 指南\n\n<img src=\"/\\evil.example/g.png\"> <img src=\"\\\\evil.example/h.png\">\n\n"
+                                 "<div id=\"__config\" class=\"md-overlay\">页面</div>\n")
+    ok, site = build(tree)
+    from site_builder.sitebuild import check
+
+    return tree, ok, site, check(str(tree.content)).problems
+
+
+def _body(site: Path, source: str):
+    doc = lxml.html.parse(str(page(site, source)))
+    return doc, doc.xpath("//div[contains(@class,'portal-body')]")[0]
+
+
+def test_post_markup_cannot_wear_theme_classes_or_page_ids(hijack):
+    _, ok, site, problems = hijack
+    assert ok and not [p for p in problems if p.path == "tax/np/hijack.md"]
+    doc, body = _body(site, "tax/np/hijack.md")
+    classes = [c for el in body.iterdescendants() if isinstance(el.tag, str) for c in (el.get("class") or "").split()]
+    assert classes and not [c for c in classes if THEME_CLASSES.match(c)], classes
+    ids = [el.get("id") for el in body.iterdescendants() if isinstance(el.tag, str) and el.get("id")]
+    assert not [i for i in ids if i.startswith(("__", "md-", "portal-"))], ids
+    for theme_id in ("__config", "__drawer", "__search"):  # the theme's own element, once
+        assert len(doc.xpath(f"//*[@id='{theme_id}']")) == 1, theme_id
+    config = doc.xpath("//*[@id='__config']")[0]
+    assert config.tag == "script" and "伪造" not in (config.text or "")
+
+
+def test_post_anchors_follow_their_moved_ids(hijack):
+    _, _, site, _ = hijack
+    _, body = _body(site, "tax/np/hijack.md")
+    ids = {el.get("id") for el in body.iter() if isinstance(el.tag, str)}
+    links = {a.text: a.get("href") for a in body.iter("a")}
+    assert links["本页锚点"][1:] in ids and links["正常锚点"] == "#正常小节" and "正常小节" in ids
+
+
+def test_a_link_cannot_wrap_the_page(hijack):
+    _, _, site, _ = hijack
+    _, body = _body(site, "tax/np/hijack.md")
+    for a in body.iter("a"):
+        if a.get("href"):
+            assert not [el for el in a.iter() if el.tag in ("div", "p", "h1", "h2", "table", "ul", "ol")], a.get("href")
+    assert "整篇正文是一个链接" in body.text_content()
+    [image] = [img for img in body.iter("img") if img.get("alt") == "高图"]
+    assert image.get("height") is None and image.get("width") == "800"
+
+
+def test_links_are_published_as_the_browser_reads_them(hijack):
+    _, _, site, _ = hijack
+    _, body = _body(site, "tax/np/hijack.md")
+    links = {a.text: a.get("href") for a in body.iter("a")}
+    assert links["反斜杠链接"] == "//evil.example/a"
+    assert links["双反斜杠"] == "//evil.example/b"
+    assert links["制表符"] == "//evil.example/c"
+    for href in filter(None, links.values()):
+        assert not set(href) & set("\\\t\n\r ")
+
+
+@pytest.mark.parametrize("name", sorted(IMAGE_PAYLOADS))
+def test_every_image_form_that_leaves_the_site_is_refused(hijack, name):
+    _, _, site, problems = hijack
+    source = f"tax/np/img-{name}.md"
+    own = [p for p in problems if p.path == source]
+    assert len(own) == 1, own
+    assert IMAGE_PAYLOADS[name][1] in own[0].message and own[0].fix
+    assert own[0].line == 9  # the payload's line in the file (front matter is 5 lines, then 第一段)
+    assert not page(site, source).exists()
+
+
+def test_site_absolute_images_are_checked_and_made_relative(hijack):
+    _, _, site, problems = hijack
+    assert not [p for p in problems if p.path == "tax/np/site-absolute.md"]
+    _, body = _body(site, "tax/np/site-absolute.md")
+    sources = [img.get("src") for img in body.iter("img")]
+    assert sources == ["../pic.png", "../pic.png"]
+    assert (page(site, "tax/np/site-absolute.md").parent / sources[0]).resolve() == (site / "tax/np/pic.png").resolve()
+
+
+def _foreign_resources(site: Path) -> list[str]:
+    """Every URL in a built page that the browser would load by itself (not a link to click)
+    and that points at another host, after WHATWG-like normalisation."""
+    from urllib.parse import urljoin, urlsplit
+
+    from site_builder.core.safehtml import normalise_url
+
+    found = []
+    for html_file in site.rglob("*.html"):
+        base = "http://portal.test/" + html_file.relative_to(site).as_posix()
+        doc = lxml.html.parse(str(html_file))
+        for el in doc.iter():
+            if not isinstance(el.tag, str):
+                continue
+            urls = [el.get(a) for a in ("src", "poster", "data", "background") if el.get(a)]
+            urls += [u.strip().split(" ")[0] for u in (el.get("srcset") or "").split(",") if u.strip()]
+            if el.tag == "link" and el.get("rel") not in ("alternate", "canonical") and el.get("href"):
+                urls.append(el.get("href"))
+            for url in urls:
+                host = urlsplit(urljoin(base, normalise_url(url))).netloc
+                if host != "portal.test" and not url.startswith(("data:image/svg", "blob:")):
+                    found.append(f"{html_file.relative_to(site)}: <{el.tag}> {url}")
+    return found
+
+
+def test_no_published_resource_points_at_another_host(hijack, hostile):
+    for _, _, site, _ in (hijack, hostile):
+        assert _foreign_resources(site) == []
+
+
+def test_the_resource_scan_sees_a_foreign_image(tmp_path):
+    """The scan itself works: a page with a backslash image is caught."""
+    (tmp_path / "index.html").write_text('<p><img src="/\\evil.example/x.png"></p>', encoding="utf-8")
+    assert _foreign_resources(tmp_path) == ["index.html: <img> /\\evil.example/x.png"]
+
+
+def test_ordinary_pages_drop_foreign_images_and_page_ids(hijack):
+    _, _, site, _ = hijack
+    doc = lxml.html.parse(str(site / "guide/index.html"))
+    article = doc.find(".//article")
+    assert not [img for img in article.iter("img") if "evil" in (img.get("src") or "")]
+    assert len(doc.xpath("//*[@id='__config']")) == 1
+    assert not article.xpath(".//*[contains(@class,'md-overlay')]")
+
+
+@pytest.mark.parametrize("url, remote", [
+    ("/\\evil.example/x", True), ("\\\\evil.example", True), ("\t//evil.example", True),
+    (" \x00//evil.example", True), ("/\t/evil.example", True), ("/\n/evil.example", True),
+    ("https:evil.example", True), ("HTTP://evil.example", True), ("data:,x", True),
+    ("mailto:a@b.c", True), ("//evil.example", True), ("/%2F/evil.example", False),
+    ("%2F%2Fevil.example", False), ("photo.png", False), ("/tax/np/photo.png", False),
+    ("../photo.png", False), ("#top", False), ("./\\x.png", False),
+])
+def test_url_normaliser_decides_as_a_browser(url, remote):
+    from urllib.parse import urljoin, urlsplit
+
+    from site_builder.core.safehtml import is_remote, normalise_url
+
+    assert is_remote(url) is remote
+    if not remote:  # what the browser loads for the published form stays on the site
+        assert urlsplit(urljoin("http://portal.test/tax/np/a/", normalise_url(url))).netloc == "portal.test"

@@ -6,6 +6,7 @@ the site configuration so pages look the same as MkDocs would render them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import posixpath
@@ -15,9 +16,9 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
-from markdown.treeprocessors import Treeprocessor
 
 from .problems import Problem
+from .safehtml import is_remote, normalise_url, own_id, safe_classes, safe_size, unlink_blocks, url_scheme
 from .urls import page_url, relative_path
 
 ALLOWED_TAGS = {
@@ -29,13 +30,15 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang"},
     "a": {"href"},
-    "img": {"src", "alt", "width", "height", "loading"},
+    "img": {"src", "alt", "width", "loading"},  # no height: with a width it sets a page-tall box
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align"},
     "ol": {"start"},
     "details": {"open"},
 }
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
+LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+# `data:` reaches the attribute filter too, so an image written that way is reported.
+URL_SCHEMES = LINK_SCHEMES | {"data"}
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _ID = re.compile(r'<[a-z][a-z0-9]*\s[^>]*?\bid="([^"]*)"')
@@ -46,25 +49,35 @@ SUMMARY_LENGTH = 140
 PAGE_IDS = frozenset({"portal-answer"})
 
 
-def sanitize(fragment: str) -> str:
-    """Keep only markup that is safe in a post (no scripts, styles, frames, events, control characters)."""
+def sanitize(fragment: str, urls=None) -> str:
+    """Keep only markup that is safe in a post (no scripts, styles, frames, events, control
+    characters, theme classes or page ids); every `href` and `src` is normalised as a browser
+    reads it and handed to `urls(url, image)` (default: off-site images dropped)."""
     clean = nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes=URL_SCHEMES, link_rel="noopener noreferrer", strip_comments=True,
-                      attribute_filter=_local_images)
-    return strip_controls(clean)
+                      attribute_filter=functools.partial(_attribute_value, urls or _local_images))
+    return strip_controls(unlink_blocks(clean))
 
 
-def _local_images(tag: str, attribute: str, value: str) -> str | None:
-    """Images load from the site itself only: a page must not request another host."""
-    if tag == "img" and attribute == "src" and is_remote(value):
-        return None
+def _attribute_value(urls, tag: str, attribute: str, value: str) -> str | None:
+    """The value an allowed attribute keeps (None: the attribute is dropped)."""
+    if attribute == "class":
+        return safe_classes(value)
+    if attribute == "id":
+        return own_id(value)
+    if attribute == "width":
+        return safe_size(value)
+    if attribute in ("href", "src"):
+        return urls(value, tag == "img")
     return value
 
 
-def is_remote(url: str) -> bool:
-    """A URL naming a scheme or another host (`https://…`, `//host/…`, `data:…`)."""
-    parts = urlsplit(url.strip())
-    return bool(parts.scheme or parts.netloc) or url.strip().startswith("//")
+def _local_images(raw: str, image: bool) -> str | None:
+    """Images load from the site itself only: a page must not request another host."""
+    url = normalise_url(raw)
+    if image and is_remote(url) or url_scheme(url) not in ("", *LINK_SCHEMES):
+        return None
+    return url
 
 
 def strip_controls(text: str) -> str:
@@ -105,19 +118,6 @@ class Rendered:
         return self.body_digest
 
 
-class _LinkRewriter(Treeprocessor):
-    def __init__(self, md, state):
-        super().__init__(md)
-        self.state = state
-
-    def run(self, root):
-        for element in root.iter():
-            if element.tag == "a" and element.get("href"):
-                element.set("href", self.state.resolve(element.get("href"), image=False))
-            elif element.tag == "img" and element.get("src"):
-                element.set("src", self.state.resolve(element.get("src"), image=True))
-
-
 class _LinkState:
     """Resolves relative links of one post against the content tree."""
 
@@ -130,32 +130,47 @@ class _LinkState:
         self.assets: list[str] = []
         self.anchor_links: list[tuple[str, str, int]] = []
 
-    def resolve(self, url: str, image: bool) -> str:
+    def resolve(self, raw: str, image: bool) -> str | None:
+        """The published form of one `href` (image: `src`) of the post, as written in `raw`;
+        None drops it. Every URL is normalised first (what a browser would request), then
+        judged: another host, a file beside the post, another post, an anchor."""
+        url = normalise_url(raw)
         parts = urlsplit(url)
-        if not image and not parts.scheme and not parts.netloc and not parts.path and parts.fragment:
-            self.anchor_links.append((self.source, unquote(parts.fragment), self.line_of(url)))
-        if image and is_remote(url):
-            self.report(url, "不能引用其他网站的图片（内网读者打不开，也会泄露访问记录）",
-                        "把图片下载下来放在文章旁边，用相对路径引用，例如 ![说明](photo.jpg)")
+        if is_remote(url):
+            if not image and url_scheme(url) not in ("", *LINK_SCHEMES):
+                return None
+            if image:
+                self.report(raw, "不能引用其他网站的图片（内网读者打不开，也会泄露访问记录）",
+                            "把图片下载下来放在文章旁边，用相对路径引用，例如 ![说明](photo.jpg)")
+                return None
             return url
-        if parts.scheme or parts.netloc or not parts.path or url.startswith("/"):
-            return url
-        target = posixpath.normpath(posixpath.join(self.base, unquote(parts.path)))
+        if not parts.path:
+            if not parts.fragment:
+                return url
+            fragment = _fragment(parts.fragment)
+            if not image:
+                self.anchor_links.append((self.source, fragment, self.line_of(raw)))
+            return f"#{fragment}"
+        site_absolute = parts.path.startswith("/")
+        path = unquote(parts.path)
+        target = posixpath.normpath(path.lstrip("/") if site_absolute else posixpath.join(self.base, path))
         if target.startswith("../") or target == "..":
-            self.report(url, "链接指向内容目录之外", "只链接内容目录中的文件")
-            return url
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
+            self.report(raw, "链接指向内容目录之外", "只链接内容目录中的文件")
+            return None
+        if site_absolute and not image and target not in self.context.markdown_sources \
+                and target not in self.context.assets:
+            return url  # a page the site generates (/stats/ …): nothing to check here
+        fragment = f"#{_fragment(parts.fragment)}" if parts.fragment else ""
         if target.endswith(".md"):
-            return self.markdown_link(url, target) + fragment
-        return self.asset_link(url, target, image) + fragment
+            return self.markdown_link(raw, target, parts.fragment) + fragment
+        return self.asset_link(raw, target, image) + fragment
 
-    def markdown_link(self, url: str, target: str) -> str:
+    def markdown_link(self, url: str, target: str, fragment: str) -> str:
         if target not in self.context.markdown_sources:
             self.report(url, f"链接的文章“{target}”不存在", "检查文件名和相对路径（相对于本文所在文件夹）")
             return url
-        fragment = urlsplit(url).fragment
         if fragment:
-            self.anchor_links.append((target, unquote(fragment), self.line_of(url)))
+            self.anchor_links.append((target, _fragment(fragment), self.line_of(url)))
         return self.relative(page_url(target).rstrip("/") or ".") + "/"
 
     def asset_link(self, url: str, target: str, image: bool) -> str:
@@ -183,8 +198,14 @@ class _LinkState:
         self.problems.append(Problem(self.source, self.line_of(url), message, fix))
 
     def line_of(self, url: str) -> int:
-        index = self.body.find(url)
-        return self.body_line + self.body[:index].count("\n") if index >= 0 else self.body_line
+        """The line of `url` in the body: as written, else its longest piece without spaces or
+        controls (an attribute value may hold character references such as `&#9;`)."""
+        pieces = sorted(re.split(r"[\x00-\x20\\]+", url), key=len, reverse=True)
+        for text in (url, *pieces[:1]):
+            index = self.body.find(text) if text else -1
+            if index >= 0:
+                return self.body_line + self.body[:index].count("\n")
+        return self.body_line
 
 
 class MarkdownRenderer:
@@ -192,28 +213,32 @@ class MarkdownRenderer:
 
     def __init__(self, extensions: list, extension_configs: dict):
         self.md = markdown.Markdown(extensions=extensions, extension_configs=extension_configs)
-        self.state: _LinkState | None = None
-        self.md.treeprocessors.register(_LinkRewriter(self.md, self), "portal_links", 1)
-
-    def resolve(self, url: str, image: bool) -> str:
-        return self.state.resolve(url, image) if self.state else url
 
     def render(self, source: str, body: str, body_line: int, context: LinkContext,
                summary: str | None = None) -> Rendered:
         """Render one body; link problems are returned, never raised."""
-        self.state = _LinkState(source, body, body_line, context)
+        state = _LinkState(source, body, body_line, context)
         self.md.reset()
-        try:
-            raw = self.md.convert(body)
-        finally:
-            state, self.state = self.state, None
-        clean = sanitize(raw)
-        toc = list(getattr(self.md, "toc_tokens", []))
+        raw = self.md.convert(body)
+        clean = sanitize(raw, state.resolve)
+        toc = _own_toc(getattr(self.md, "toc_tokens", []))
         anchors = frozenset(html.unescape(m) for m in _ID.findall(clean))
         rendered = Rendered(clean, toc, state.image, summary or first_paragraph(clean), state.problems, state.assets,
                             anchors, state.anchor_links)
         rendered.fingerprint()
         return rendered
+
+
+def _fragment(fragment: str) -> str:
+    """A `#fragment` of a post's link, mapped as ids are (`own_id`); the page's own ids stay."""
+    name = unquote(fragment)
+    return name if name in PAGE_IDS else own_id(name)
+
+
+def _own_toc(tokens: list) -> list:
+    """The table of contents with each heading id mapped as the body's ids are (`own_id`)."""
+    return [{**token, "id": own_id(token.get("id", "")), "children": _own_toc(token.get("children", []))}
+            for token in tokens]
 
 
 def check_anchors(rendered: dict[str, Rendered]) -> None:
