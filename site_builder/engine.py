@@ -16,6 +16,7 @@ from .cache import LookupLog, ParsedPostCache, RenderCache, drop_old_formats, re
 from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
+from .core.generated import generated_files, published_path, takes_generated_path
 from .core.incentives import Incentives, load_incentives
 from .core.interact import with_registers
 from .core.posts import Post, load_post
@@ -82,6 +83,7 @@ class PortalBuild:
         self.portal.problems.extend(register_problems)
         if parsed:
             parsed.save()
+        self.drop_generated_clashes()
         if loaded is not None:
             loaded()
         self.render_posts(render_only)
@@ -169,20 +171,44 @@ class PortalBuild:
         """A post or page whose URL is a generated listing loses to the listing; True when a
         post was dropped."""
         taken = {v.url for v in self.site.views}
-        clashes = [s for s in [p.source for p in self.portal.posts] + self.portal.pages
-                   if page_url(s) in taken and s != "index.md"]
+        sources = [p.source for p in self.portal.posts] + self.portal.pages
+        clashes = [s for s in sources if page_url(s) in taken and s != "index.md"]
+        clashes += self.generated_clashes(self.site, set(clashes))
         if not clashes:
             return False
+        for source in clashes:
+            if page_url(source) in taken:
+                self.portal.problems.append(Problem(source, 0, f"网址 /{page_url(source)} 与自动生成的列表页冲突",
+                                                    "换一个文件名（例如不要用 index.md 或 page/2.md 这类名称）"))
         dropped = any(p.source in clashes for p in self.portal.posts)
         for source in clashes:
-            self.portal.problems.append(Problem(source, 0, f"网址 /{page_url(source)} 与自动生成的列表页冲突",
-                                                "换一个文件名（例如不要用 index.md 或 page/2.md 这类名称）"))
             self.portal.skipped.add(source)
         self.portal.pages = [p for p in self.portal.pages if p not in clashes]
         self.portal.posts = [p for p in self.portal.posts if p.source not in clashes]
         self.site = build_site(self.portal.orgs, self.portal.posts, self.config)
         self.views = {v.src_uri: v for v in self.site.views}
         return dropped
+
+    def generated_clashes(self, site, known: frozenset[str] | set[str] = frozenset()) -> list[str]:
+        """Posts and pages published where the build writes a file of its own (a feed, an OPML
+        list, the sitemap, the 404 page: `core.generated`), each reported once."""
+        files = generated_files(site, self.portal.orgs.systems)
+        sources = [p.source for p in self.portal.posts] + self.portal.pages
+        clashes = [s for s in sources if s not in known and takes_generated_path(s, files)]
+        for source in clashes:
+            self.portal.problems.append(Problem(
+                source, 0, f"发布路径 /{published_path(source)} 与网站自动生成的文件（订阅源、OPML、站点地图或 404 页）冲突",
+                "换一个文件名，不要以 rss.xml、atom.xml、feeds.opml、sitemap.xml、404.html 结尾"))
+        return clashes
+
+    def drop_generated_clashes(self) -> None:
+        """Before any page folder is made: the feeds of units, systems and columns, the OPML
+        lists and the root files are known from orgs.yml and the configuration alone."""
+        clashes = set(self.generated_clashes(build_site(self.portal.orgs, [], self.config)))
+        if clashes:
+            self.portal.skipped |= clashes
+            self.portal.pages = [p for p in self.portal.pages if p not in clashes]
+            self.portal.posts = [p for p in self.portal.posts if p.source not in clashes]
 
     def derived(self, name: str, compute: Callable[[], object]):
         """`compute()` once per list of posts: feature modules ask for the same derived value

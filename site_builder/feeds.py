@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin, urlsplit
 
 from .cache import FeedCache
+from .core.generated import OPML_FILE
 from .core.posts import Post
 from .core.qa_keys import column_title
 from .core.views import Feed
@@ -33,7 +34,7 @@ log = logging.getLogger("mkdocs.plugins.portal")
 FALLBACK_SITE_URL = "http://localhost/"
 TAG_YEAR = 2026  # the date part of tag: URIs; fixed forever so ids never change
 GENERATOR = "site_builder (三级联创网络互动平台)"
-OPML_PATH = "feeds.opml"
+OPML_PATH = OPML_FILE
 PAGE_URL = "feeds/"
 # Characters XML 1.0 forbids (plus DEL), which would make lxml refuse or readers choke.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..config import PortalConfig
+from .drafts import draft_files
 from .interact import is_register_source
 from .orgs import Orgs, load_orgs
 from .posts import Post, load_post
@@ -132,8 +133,17 @@ def load_portal(content_dir: str, config: PortalConfig, now: datetime,
     for source in sources:
         _load_source(portal, source, read, config, now, parse or load_post)
     _drop_collisions(portal)
+    _keep_draft_files_out(portal)
     portal.posts.sort(key=Post.sort_key)
     return portal
+
+
+def _keep_draft_files_out(portal: Portal) -> None:
+    """A draft's own files are not published while it is a draft (see `drafts.draft_files`)."""
+    if portal.drafts:
+        hidden = draft_files(portal.drafts, portal.posts, portal.assets)
+        portal.assets -= hidden
+        portal.skipped |= hidden
 
 
 def _read_bytes(content_dir: str, rel: str) -> bytes:
@@ -177,10 +187,13 @@ def _load_source(portal: Portal, source: str, read, config: PortalConfig, now: d
 
 
 def _refuse(portal: Portal, source: str, config: PortalConfig) -> bool:
-    """Files that must never be published: unsafe names, and types off the allow-list
-    (an .html, .svg or .js file would run scripts with the site's own origin)."""
+    """Files that must never be published: names that are not UTF-8 or hold unsafe characters,
+    and types off the allow-list (an .html, .svg or .js file would run scripts with the site's
+    own origin)."""
     match = UNSAFE_NAME.search(source)
-    if match:
+    if not _is_utf8_name(source):
+        portal.problems.append(_name_problem(source))
+    elif match:
         portal.problems.append(Problem(source, 0, f"文件名或文件夹名含有不允许的字符“{match.group().replace('/', '').strip() or '空格'}”",
                                        "文件名只用中文、字母、数字、- 和 _，不要用 < > : \" ' | ? * # % 等符号，也不要以空格开头或结尾"))
     elif GENERATED_NAME.search(source.lower()):
@@ -193,6 +206,28 @@ def _refuse(portal: Portal, source: str, config: PortalConfig) -> bool:
         return False
     portal.skipped.add(source)
     return True
+
+
+def _is_utf8_name(source: str) -> bool:
+    """Whether a listed path decoded from UTF-8 (undecodable bytes come back as lone surrogates)."""
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _name_problem(source: str) -> Problem:
+    """A file whose name is not UTF-8 (a zip made on Chinese Windows): shown with � for the
+    bad bytes, and read as GBK where that works, so staff can find it."""
+    raw = os.fsencode(source)
+    shown = raw.decode("utf-8", "replace")
+    try:
+        legacy = f"（按 GBK 读作“{raw.decode('gb18030')}”）"
+    except UnicodeDecodeError:
+        legacy = ""
+    return Problem(shown, 0, f"文件名不是 UTF-8 编码{legacy}，网站无法发布它",
+                   "用 UTF-8 重新命名该文件：在文件管理器中删除后重新输入文件名，或解压时选择 UTF-8 编码")
 
 
 def _extension(source: str) -> str:

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 
+from .budget import check_budget
 from .problems import Problem
 from .safehtml import is_remote, normalise_url, own_id, safe_classes, safe_size, unlink_blocks, url_scheme
 from .urls import page_url, relative_path
@@ -218,8 +219,14 @@ class MarkdownRenderer:
                summary: str | None = None) -> Rendered:
         """Render one body; link problems are returned, never raised."""
         state = _LinkState(source, body, body_line, context)
+        overrun = check_budget(body)
+        if overrun is not None:
+            return _refused(source, body_line + overrun.line - 1, overrun.message, overrun.fix, summary)
         self.md.reset()
-        raw = self.md.convert(body)
+        try:
+            raw = self.md.convert(body)
+        except RecursionError:  # a backstop: the budget's nesting limit should come first
+            return _refused(source, body_line, "正文嵌套过深，无法生成网页", "减少列表、引用和提示框的嵌套层数", summary)
         clean = sanitize(raw, state.resolve)
         toc = _own_toc(getattr(self.md, "toc_tokens", []))
         anchors = frozenset(html.unescape(m) for m in _ID.findall(clean))
@@ -227,6 +234,13 @@ class MarkdownRenderer:
                             anchors, state.anchor_links)
         rendered.fingerprint()
         return rendered
+
+
+def _refused(source: str, line: int, message: str, fix: str, summary: str | None) -> Rendered:
+    """A body that is not rendered: its one problem, nothing to publish."""
+    rendered = Rendered("", [], None, summary or "", [Problem(source, line, message, fix)])
+    rendered.fingerprint()
+    return rendered
 
 
 def _fragment(fragment: str) -> str:

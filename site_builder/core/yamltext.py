@@ -4,6 +4,8 @@
 - Only `true`/`false` are booleans: `no`, `yes`, `on`, `off` stay text (the Norway problem).
 - Every mapping remembers the line of each key, so problems can name the line.
 - A key written twice is an error, not a silent overwrite.
+- Aliases and anchors (`&a`, `*a`) are refused: a few hundred bytes of them expand to
+  billions of nodes. Nesting is bounded, and a number too long to convert stays text.
 """
 
 from __future__ import annotations
@@ -55,6 +57,51 @@ _StaffLoader.add_implicit_resolver(
 )
 
 
+MAX_DEPTH = 32  # nested lists and mappings in one YAML document
+MAX_NUMBER_DIGITS = 30  # a longer "number" is text (Python refuses to convert thousands of digits)
+
+
+def _construct_int(loader: _StaffLoader, node: yaml.ScalarNode):
+    value = loader.construct_scalar(node)
+    return value if len(value) > MAX_NUMBER_DIGITS else loader.construct_yaml_int(node)
+
+
+def _construct_float(loader: _StaffLoader, node: yaml.ScalarNode):
+    value = loader.construct_scalar(node)
+    return value if len(value) > MAX_NUMBER_DIGITS else loader.construct_yaml_float(node)
+
+
+def _check_graph(root: yaml.Node) -> None:
+    """Refuse aliases (a node reached twice) and nesting deeper than MAX_DEPTH, before any
+    value is built: the composed graph is small even when its expansion is not."""
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise YamlError("YAML 格式错误：不支持别名和锚点（& 与 *）", node.start_mark.line + 1)
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise YamlError(f"YAML 格式错误：嵌套超过 {MAX_DEPTH} 层", node.start_mark.line + 1)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+
+
+def _load_document(text: str):
+    """The one document of `text`, composed, checked (`_check_graph`), then constructed."""
+    loader = _StaffLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_graph(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def _construct_mapping(loader: _StaffLoader, node: yaml.MappingNode) -> LinedDict:
     result = LinedDict()
     result.line = node.start_mark.line + 1
@@ -72,6 +119,8 @@ def _construct_mapping(loader: _StaffLoader, node: yaml.MappingNode) -> LinedDic
 
 
 _StaffLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_StaffLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_StaffLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def load_yaml(text: str, first_line: int = 1) -> Any:
@@ -80,7 +129,7 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
     Raises YamlError with the line of the fault.
     """
     try:
-        data = yaml.load(text, Loader=_StaffLoader)
+        data = _load_document(text)
     except YamlError as err:
         raise YamlError(err.message, err.line + first_line - 1) from None
     except yaml.MarkedYAMLError as err:
