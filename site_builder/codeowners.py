@@ -12,19 +12,23 @@ work (assessments, closed bulletins, honours) are owned like orgs.yml.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 from .core.content import ORGS_FILE
-from .core.intake import asked_owner_rows
+from .core.handles import FIX as HANDLE_FIX
+from .core.handles import HANDLE, is_handle
+from .core.intake import ASK_FILE, asked_owner_rows
 from .core.interact import read_ask
 from .core.orgs import Orgs, Unit, load_orgs
 from .core.problems import Problem, format_problems
 from .core.sourcefile import decode
 
-OWNER_RE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REGISTER_FILES = ("honours.yml",)  # 考核评比激励 registers, approved like orgs.yml
 REGISTER_FOLDERS = ("assessments", "bulletins")
+OWNER_RE = HANDLE  # one handle, matched in full (`OWNER_RE.fullmatch`)
+# Files of the project itself (beside the content folder), owned by the site admins.
+PROJECT_FILES = ("mkdocs.yml", "pyproject.toml")
+PROJECT_FOLDERS = ("site_builder/",)
 TARGETS = {"github": ".github/CODEOWNERS", "gitea": ".gitea/CODEOWNERS"}
 CI_FOLDERS = {"github": ("/.github/",), "gitea": (".gitea/", ".github/")}
 
@@ -42,6 +46,9 @@ def codeowners_command(args) -> int:
     from .cli import shown_prefix
 
     print(codeowners_text(orgs, shown_prefix(args.content, "github"), getattr(args, "format", "github"), ask.admins), end="")
+    if not ask.admins:
+        print(f"提示：{ASK_FILE} 中没有 admins（平台管理员），mkdocs.yml、site_builder/、pyproject.toml、"
+              f"CI 配置和网站自己的页面没有审核人；请在 {ASK_FILE} 中写 admins: [\"@管理员团队\"]。", file=sys.stderr)
     missing = [u.key for u in orgs.units() if not unit_owners(orgs, u)]
     if missing:
         print(f"提示：{len(missing)} 个单位及其上级都没有审核人（{'、'.join(missing)}），"
@@ -63,9 +70,8 @@ def read_registry(content: str) -> tuple[Orgs, list[Problem]]:
 
 def owner_problems(orgs: Orgs) -> list[Problem]:
     """Reviewers GitHub would not accept as code owners."""
-    return [Problem(ORGS_FILE, unit.line, f"单位“{unit.key}”的审核人“{owner}”写法不对",
-                    "写成 @用户名、@组织/团队 或邮箱地址，不要有空格")
-            for unit in orgs.units() for owner in unit.reviewers if not OWNER_RE.match(owner)]
+    return [Problem(ORGS_FILE, unit.line, f"单位“{unit.key}”的审核人“{owner}”写法不对", HANDLE_FIX)
+            for unit in orgs.units() for owner in unit.reviewers if not is_handle(owner)]
 
 
 def unit_owners(orgs: Orgs, unit: Unit) -> list[str]:
@@ -103,7 +109,13 @@ def codeowners_text(orgs: Orgs, content_prefix: str = "content", style: str = "g
     base = content_prefix.strip("/") if content_prefix.strip("/.") else ""
     rows: list[tuple[str, list[str]] | str] = []
     top = registry_owners(orgs)
-    if top:
+    if admins:  # the platform's administrators (ask.yml): the catch-all owner
+        rows += _admin_rows(style, base, list(admins))
+        keepers = top + [a for a in admins if a not in top]
+        rows += ["", "# 组织登记表：由各系统省级单位的审核人和网站管理员审核", (_file_pattern(style, base, ORGS_FILE), keepers)]
+        rows += ["# 考核、表彰、通报存档：同上", *[(_file_pattern(style, base, name), keepers) for name in REGISTER_FILES],
+                 *[(folder(base, name), keepers) for name in REGISTER_FOLDERS]]
+    elif top:  # no admins named: the province reviewers keep the registry and CI files
         rows += ["", "# 组织登记表与 CI 配置：由各系统省级单位的审核人审核", (_file_pattern(style, base, ORGS_FILE), top)]
         rows += [(_ci_pattern(style, ci), top) for ci in CI_FOLDERS[style]]
         rows += ["# 考核、表彰、通报存档：同上", *[(_file_pattern(style, base, name), top) for name in REGISTER_FILES],
@@ -114,6 +126,19 @@ def codeowners_text(orgs: Orgs, content_prefix: str = "content", style: str = "g
             rows += [*own_reviewers_line(orgs, unit), (folder(base, f"{unit.system}/{unit.id}"), unit_owners(orgs, unit))]
     rows += asked_owner_rows(style, base, admins)  # questions asked on line: the platform's administrators
     return "\n".join(_header(content_prefix, style) + _aligned(rows)) + "\n"
+
+
+def _admin_rows(style: str, base: str, admins: list[str]) -> list:
+    """The catch-all owner first (later lines override it), then the project's own files
+    named again: the configuration, the builder, CI, and the site's own pages."""
+    project = base.rpartition("/")[0] if "/" in base else ""
+    rows: list = ["", f"# 平台管理员（{ASK_FILE} 的 admins）：其余所有文件，包括网站配置、构建代码、CI 配置和网站自己的页面",
+                  (".*" if style == "gitea" else "*", admins)]
+    rows += [(_file_pattern(style, project, name), admins) for name in PROJECT_FILES]
+    rows += [(_folder_pattern(style)(project, folder.rstrip("/")), admins) for folder in PROJECT_FOLDERS]
+    rows += [(_ci_pattern(style, ci), admins) for ci in CI_FOLDERS[style]]
+    rows += [(_folder_pattern(style)("", base) if base else (".*" if style == "gitea" else "/"), admins)]
+    return rows
 
 
 def _folder_pattern(style: str):

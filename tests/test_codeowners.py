@@ -79,7 +79,7 @@ def test_codeowners_refuses_reviewers_github_would_reject(tmp_path, capsys, monk
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "codeowners")
     assert code == 1 and out == ""
-    assert "orgs.yml:10: 单位“tax/np”的审核人“南平 党办”写法不对" in err
+    assert "orgs.yml:14: 单位“tax/np”的审核人“南平 党办”写法不对" in err  # the line of its reviewers
 
 
 def test_codeowners_refuses_a_broken_registry(tmp_path, capsys, monkeypatch):
@@ -91,8 +91,8 @@ def test_codeowners_refuses_a_broken_registry(tmp_path, capsys, monkeypatch):
 
 
 def test_owner_syntax():
-    assert all(OWNER_RE.match(o) for o in ["@user", "@org/team-name", "@org/team.x", "name@example.gov.cn"])
-    assert not any(OWNER_RE.match(o) for o in ["user", "@", "@org/", "@a b", "南平党办"])
+    assert all(OWNER_RE.fullmatch(o) for o in ["@user", "@org/team-name", "@org/team.x", "name@example.gov.cn"])
+    assert not any(OWNER_RE.fullmatch(o) for o in ["user", "@", "@org/", "@a b", "南平党办", "@user\n", "@a\n/x @b"])
 
 
 def test_the_committed_codeowners_matches_the_sample_registry(capsys, monkeypatch):

@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .handles import is_handle
 from .problems import Problem
 from .yamltext import LinedDict, YamlError, load_yaml
 
 ASK_FILE = "ask.yml"
 ASK_KEYS = ("admins", "contacts")
 ASKED_FOLDER = "asked"  # content/<system>/<unit>/asked/<year>/issue-<n>.md
-OWNER_RE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The issue form's fields (.github/ISSUE_TEMPLATE/question.yml): label → meaning
 FORM_LABELS = {"答复单位": "unit", "类型": "kind", "问题内容": "question", "提问人": "asked_by"}
 KIND_LABELS = {"问题": "question", "意见建议": "suggestion", "意见和建议": "suggestion", "建议": "suggestion"}
@@ -60,7 +60,7 @@ def load_ask(text: str, systems, path: str = ASK_FILE) -> tuple[AskSettings, lis
                 for k in data if k not in ASK_KEYS]
     admins = data.get("admins", [])
     admins = [admins] if isinstance(admins, str) else admins
-    if not isinstance(admins, list) or not all(isinstance(a, str) and OWNER_RE.match(a) for a in admins):
+    if not isinstance(admins, list) or not all(is_handle(a) for a in admins):  # one handle each, in full
         problems.append(Problem(path, data.line_of("admins"), "admins 必须是 @用户名、@组织/团队 或邮箱地址的列表",
                                 '写成 admins: ["@portal-admins"]'))
         admins = []

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..config import LEVEL_ORDER, LEVELS
+from .handles import read_handles
 from .problems import Problem
 from .system_columns import read_system_columns
+from .textcheck import FIX, describe
 from .yamltext import LinedDict, YamlError, load_yaml
 
 if TYPE_CHECKING:
@@ -190,13 +192,9 @@ def _read_unit(entry, system: System, path: str, problems: list[Problem]) -> Uni
     parent = entry.get("parent")
     if parent is not None and not isinstance(parent, str):
         parent = str(parent)
-    reviewers = entry.get("reviewers", [])
-    if isinstance(reviewers, str):
-        reviewers = [reviewers]
-    if not isinstance(reviewers, list) or not all(isinstance(r, str) for r in reviewers):
-        problems.append(Problem(path, entry.line_of("reviewers"), "reviewers 必须是文字列表", '写成 reviewers: ["@团队名"]'))
-        reviewers = []
-    return Unit(system.id, unit_id, name, level, parent, tuple(reviewers), entry.line)
+    reviewers = read_handles(entry.get("reviewers"), f"单位“{system.id}/{unit_id}”", path,
+                             entry.line_of("reviewers"), problems)
+    return Unit(system.id, unit_id, name, level, parent, reviewers, entry.line)
 
 
 def _link_units(system: System, path: str, problems: list[Problem]) -> None:
@@ -263,6 +261,10 @@ def _text(entry: LinedDict, key: str, path: str, problems: list[Problem]) -> str
     value = entry.get(key)
     if value is None:
         problems.append(Problem(path, entry.line, f"缺少 {key}", f"写上 {key}: 中文名称"))
+        return None
+    invisible = describe(key, str(value)) if isinstance(value, str) else None
+    if invisible:
+        problems.append(Problem(path, entry.line_of(key), invisible, FIX))
         return None
     if not isinstance(value, (str, int, float)) or NAME_UNSAFE.search(str(value).strip()) or not str(value).strip():
         problems.append(Problem(path, entry.line_of(key), f"{key}“{str(value)[:40]}”不是一行纯文字",

@@ -14,6 +14,7 @@ from .problems import Problem
 from .qa_keys import POST_EXTRA_KEYS, column_owner, read_qa_extras, read_topics, system_column
 from .registers.projects import PROJECT_KEYS, PROJECT_NAME, PROJECT_TYPE, check_project_keys
 from .sourcefile import decode, split_front_matter
+from .textcheck import FIX, describe
 from .urls import page_url
 from .yamltext import LinedDict, YamlError, load_yaml
 
@@ -184,6 +185,13 @@ class _Checker:
             else:
                 self.fail(key, f"未知的键“{key}”", f"删除它，或改成允许的键：{'、'.join(POST_KEYS)}")
 
+    def bad_characters(self, key: str, field: str, text: str, one_line: bool = True) -> bool:
+        """Report the first control, bidi or invisible character of a field (with its position)."""
+        message = describe(field, text, one_line)
+        if message:
+            self.fail(key, message, FIX)
+        return message is not None
+
     def title(self) -> str | None:
         value = self.meta.get("title")
         if value is None:
@@ -191,6 +199,8 @@ class _Checker:
             return None
         if isinstance(value, (list, dict, bool)):
             self.fail("title", "标题必须是一行文字", "写成 title: 文章标题（含冒号等符号时加引号）")
+            return None
+        if self.bad_characters("title", "标题", str(value)):
             return None
         value = str(value).strip()
         if not value:
@@ -254,6 +264,8 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(t, (str, int)) for t in value):
             self.fail("tags", "tags 必须是文字列表", "写成 tags: [主题党日, 志愿服务]")
             return ()
+        if any(self.bad_characters("tags", f"标签“{str(t)[:20]}”的", str(t)) for t in value):
+            return ()
         tags = tuple(dict.fromkeys(str(t).strip() for t in value if str(t).strip()))
         for tag in tags:
             if len(tag) > 20 or MARKUP_RE.search(tag) or CONTROL_RE.search(tag) or "/" in tag:
@@ -267,6 +279,8 @@ class _Checker:
             return None
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.fail(key, f"{key} 必须是一段文字", f"写成 {key}: 文字")
+            return None
+        if self.bad_characters(key, key, str(value), one_line=not multiline):
             return None
         value = str(value).strip()
         if (not multiline and "\n" in value) or CONTROL_RE.search(value):

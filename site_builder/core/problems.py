@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .textcheck import visible
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -15,17 +17,18 @@ class Problem:
     fix: str = ""
 
     def text(self) -> str:
-        """One line for people: `path:line: message。修改方法：fix`."""
+        """One line for people: `path:line: message。修改方法：fix` (controls, bidi and invisible
+        characters shown as `<U+XXXX>`, so none reaches the terminal raw)."""
         where = f"{self.path}:{self.line}" if self.line else self.path
         fix = f" 修改方法：{self.fix}" if self.fix else ""
-        return f"{where}: {self.message}{fix}"
+        return visible(f"{where}: {self.message}{fix}")
 
     def github(self) -> str:
         """One GitHub Actions annotation line (`::error file=…,line=…::…`)."""
-        text = f"{self.message} 修改方法：{self.fix}" if self.fix else self.message
+        text = visible(f"{self.message} 修改方法：{self.fix}" if self.fix else self.message)
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         line = f",line={self.line}" if self.line else ""
-        return f"::error file={_escape_property(self.path)}{line}::{text}"
+        return f"::error file={_escape_property(visible(self.path))}{line}::{text}"
 
 
 def _escape_property(value: str) -> str:
