@@ -7,8 +7,6 @@ shows the Chinese correctly), so the page and its exports can never disagree.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ from html import escape
 
 from .config import LEVEL_ORDER, LEVELS
 from .core.comparison import category_coverage, system_comparison
+from .core.csvcell import csv_text
 from .core.qa import WORKDAY_RULE
 from .core.stats import QA_COLUMN, Bulletin, PeriodStats, UnitFigures, compute_bulletin
 from .extras import ExtraPage
@@ -51,12 +50,9 @@ class Table:
     folder: str = STATS_URL  # the site folder `file` is written in
 
     def csv_text(self) -> str:
-        """The table as CSV text (every column, machine-readable headers)."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([key for key, _ in self.columns])
-        writer.writerows([[_csv_value(v) for v in row] for row in self.rows])
-        return out.getvalue()
+        """The table as CSV text (every column, machine-readable headers; cells a spreadsheet
+        would run as formulas neutralised by `core.csvcell`)."""
+        return csv_text([key for key, _ in self.columns], ([_csv_value(v) for v in row] for row in self.rows))
 
     def html(self, here: str) -> str:
         """The table as HTML (Chinese headers only), with its CSV download link."""

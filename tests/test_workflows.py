@@ -69,7 +69,12 @@ def test_pull_request_check_runs_install_check_and_strict_build():
 def test_deploy_builds_strictly_and_publishes_the_built_folder():
     flow = workflow("deploy.yml")
     assert triggers(flow)["push"]["branches"] == ["main"]
-    assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    # least privilege: the job that installs packages and runs the build can write nothing;
+    # the deploy job runs no project code and alone holds the publishing permissions
+    assert flow["permissions"] == {"contents": "read"}
+    assert flow["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert flow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert not [s for s in steps(flow, "deploy") if "run" in s]
     build_steps = steps(flow, "build")
     assert uses(build_steps) == ["actions/checkout", "actions/setup-python", "actions/cache", "actions/configure-pages",
                                  "actions/upload-pages-artifact"]
