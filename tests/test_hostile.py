@@ -588,3 +588,303 @@ def test_url_normaliser_decides_as_a_browser(url, remote):
     assert is_remote(url) is remote
     if not remote:  # what the browser loads for the published form stays on the site
         assert urlsplit(urljoin("http://portal.test/tax/np/a/", normalise_url(url))).netloc == "portal.test"
+
+
+# ---------------------------------------------------------------------------------------------
+# Input that stalls or crashes a build: each is one problem naming the file.
+
+def _laughs(levels: int) -> str:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return "\n".join(lines)
+
+
+STALL = {  # source → (text, line, words of its one problem)
+    "tax/np/yaml-laughs.md": ("---\ntitle: 笑\ndate: 2026-03-01\ntype: news\n" + _laughs(5) + "\n---\n\n正文\n",
+                              5, "不支持别名和锚点"),
+    "tax/np/yaml-merge.md": ("---\ntitle: &t 合并\ndate: 2026-03-01\ntype: news\nsummary: *t\n---\n\n正文\n",
+                             2, "不支持别名和锚点"),
+    "tax/np/yaml-deep.md": ("---\ntitle: 深\ndate: 2026-03-01\ntype: news\ntags: " + "[" * 60 + "]" * 60 + "\n---\n\n正文\n",
+                            5, "嵌套超过"),
+    "tax/np/digits-title.md": (post_text("1" * 5000, DAY), 2, "标题过长"),
+    "tax/np/digits-tag.md": (post_text("数字标签", DAY, tags="[" + "9" * 4400 + "]"), 5, "不合适"),
+    "tax/np/brackets.md": (post_text("方括号", DAY, body="[" * 3000), 7, "过于复杂"),
+    "tax/np/unclosed-link.md": (post_text("未闭合链接", DAY, body="[a](" * 1500), 7, "过于复杂"),
+    "tax/np/cdata.md": (post_text("CDATA", DAY, body="<![CDATA[" * 400), 7, "过于复杂"),
+    "tax/np/autolink.md": (post_text("自动链接", DAY, body="<http://a" * 600), 7, "过于复杂"),
+    "tax/np/deflist.md": (post_text("定义列表", DAY, body="a\n: " * 1500), 7, "过于复杂"),
+    "tax/np/setext.md": (post_text("标题线", DAY, body="a\n=\n" * 1500), 7, "过于复杂"),
+    "tax/np/footnotes.md": (post_text("脚注", DAY, body="a[^1]" * 400 + "\n\n[^1]: x"), 7, "脚注引用"),
+    "tax/np/nested-dash.md": (post_text("嵌套一", DAY, body="- " * 600 + "a"), 7, "嵌套过深"),
+    "tax/np/nested-quote.md": (post_text("嵌套二", DAY, body="> " * 30 + "- " * 570 + "a"), 7, "嵌套过深"),
+    "tax/np/nested-indent.md": (post_text("嵌套三", DAY, body="- a\n" + "".join("  " * i + "- a\n" for i in range(1, 40))),
+                                6 + 25, "嵌套过深"),  # the body starts with its blank line 6
+    "tax/np/rss.xml.md": (post_text("订阅源", DAY), 0, "自动生成"),
+    "tax/np/atom.xml.md": (post_text("订阅源", DAY), 0, "自动生成"),
+    "feeds.opml.md": ("# OPML\n", 0, "自动生成"),
+    "sitemap.xml.md": ("# 站点地图\n", 0, "自动生成"),
+    "404.html.md": ("# 404\n", 0, "自动生成"),
+}
+# A file name that is not UTF-8 (GBK bytes of 国庆), as a Windows zip leaves it.
+GBK_NAME = b"tax/np/\xb9\xfa\xc7\xec.md"
+
+
+@pytest.fixture(scope="module")
+def stall(tmp_path_factory):
+    """The stalling and crashing inputs beside a good post: check, lenient and strict builds."""
+    root = tmp_path_factory.mktemp("stall")
+    tree = PortalTree(root)
+    tree.post("tax/np/good.md", "好文章", DAY)
+    tree.post("tax/np/2026/rss.xml.md", "不冲突的名字", DAY)  # no feed is written in tax/np/2026/
+    for source, (text, _, _) in STALL.items():
+        tree.write(source, text)
+    with open(os.path.join(os.fsencode(tree.content), GBK_NAME), "wb") as handle:
+        handle.write(post_text("国庆", DAY).encode("utf-8"))
+    from site_builder.sitebuild import check
+
+    problems = check(str(tree.content)).problems
+    ok, site = build(tree)
+    strict_ok, strict_site = build(tree, root / "strict-site", strict=True)
+    return tree, problems, ok, site, strict_ok, strict_site
+
+
+@pytest.mark.parametrize("source", sorted(STALL))
+def test_each_stalling_input_is_one_problem_naming_the_file(stall, source):
+    _, problems, _, _, _, _ = stall
+    _, line, words = STALL[source]
+    own = [p for p in problems if p.path == source]
+    assert len(own) == 1, own
+    assert words in own[0].message and own[0].fix
+    assert own[0].line == line
+
+
+def test_a_file_name_that_is_not_utf8_is_one_problem(stall):
+    _, problems, _, _, _, _ = stall
+    own = [p for p in problems if "UTF-8" in p.message and p.path.startswith("tax/np/") and "国庆" in p.message]
+    assert len(own) == 1, [p.text() for p in problems]
+    own[0].text().encode("utf-8")  # printable: no lone surrogate reaches the output
+    assert "\ufffd" in own[0].path
+
+
+def test_lenient_build_publishes_everything_else(stall):
+    _, problems, ok, site, _, _ = stall
+    assert ok
+    assert "好文章" in lxml.html.parse(str(site / "tax/np/good/index.html")).findtext(".//title")
+    assert (site / "tax/np/2026/rss.xml/index.html").is_file()
+    feed = feedparser.parse(str(site / "tax/np/rss.xml"))
+    assert not feed.bozo and "好文章" in [e.title for e in feed.entries]
+    assert etree.parse(str(site / "sitemap.xml")).getroot().tag.endswith("urlset")
+    assert etree.parse(str(site / "feeds.opml")).getroot().tag == "opml"
+    assert (site / "404.html").is_file()
+    for source in STALL:
+        assert not page(site, source).is_file(), source
+    assert {p.path for p in problems} - set(STALL) == {p.path for p in problems if "UTF-8" in p.message}
+
+
+def test_strict_build_fails_cleanly(stall):
+    *_, strict_ok, strict_site = stall
+    assert strict_ok is False and not strict_site.exists()
+
+
+def test_a_billion_laughs_is_refused_before_it_expands():
+    from site_builder.core.yamltext import YamlError, load_yaml
+
+    with pytest.raises(YamlError) as refused:
+        load_yaml(_laughs(12), first_line=2)  # 9**12 leaves if expanded
+    assert "别名" in refused.value.message and refused.value.line == 2  # where the shared anchor is
+
+
+@pytest.mark.parametrize("text", ["a: 1\nb: 2.5\n", "a: 2026\n", "a: [1, 2]\n"])
+def test_ordinary_numbers_still_load(text):
+    from site_builder.core.yamltext import load_yaml
+
+    data = load_yaml(text)
+    assert all(not isinstance(v, str) for v in data.values())
+
+
+@pytest.mark.parametrize("body", [
+    "正文。\n\n" + "一段文字（含[链接](a.md)与<b>粗体</b>）。\n\n" * 2000,  # a long but ordinary post
+    "| 单位 | 链接 |\n|---|---|\n" + "| 甲 | [文](a.md) |\n" * 2000,
+    "\n".join(f"- 第{i}项 [x](a.md)" for i in range(2000)),
+    "```python\n" + "# comment\nx = [1, (2, 3)]\n" * 500 + "```\n",
+    "".join("  " * i + "- 层\n" for i in range(12)),
+])
+def test_the_budget_leaves_ordinary_posts_alone(body):
+    from site_builder.core.budget import check_budget
+
+    assert check_budget(body) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheet formulas, CODEOWNERS injection, draft leaks, text that lies.
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "=1+1"]
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_csv_cells_cannot_start_a_formula(value):
+    import csv
+    import io
+
+    from site_builder.core.csvcell import csv_text
+
+    text = csv_text(["system", "unit"], [["tax", value], ["tax", "南平"], ["tax", -3], ["tax", "+2.5"]])
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][1] == "'" + value
+    assert rows[2][1] == "南平" and rows[3][1] == "-3" and rows[4][1] == "+2.5"  # text and numbers as they are
+
+
+def test_statistics_csv_neutralises_unit_and_system_names(tmp_path):
+    import csv
+
+    evil = ORGS_YML.replace("name: 南平市税务局", "name: \"=HYPERLINK(1)\"").replace("name: 税务系统", "name: \"@SUM(1)\"")
+    evil = evil.replace("name: 三明市税务局", "name: \"-1+cmd\"").replace("name: 永安市税务局", "name: \"+1+cmd\"")
+    tree = PortalTree(tmp_path, orgs=evil)
+    tree.post("tax/np/a.md", "一篇", DAY)
+    ok, site = build(tree)
+    assert ok
+    exports = sorted((site / "stats").glob("*.csv"))
+    assert exports
+    cells = [cell for export in exports for row in csv.reader(export.open(encoding="utf-8-sig")) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or c.startswith("-") and not c[1:].replace(".", "").isdigit()]
+    assert "'=HYPERLINK(1)" in cells and "'-1+cmd" in cells
+
+
+@pytest.mark.parametrize("reviewer", [
+    "@tax-np\n/content/tax/prov/ @evil", "@tax-np /content/ @evil", "@tax-np\r\n* @evil", "@tax-np\t@evil",
+    "@evil\u2028x", "@-evil", "@evil-", "@org/", "@a/b/c", "@tax np", "tax-np", "@tax-np\n",
+])
+def test_reviewers_must_be_single_handles(reviewer):
+    text = ORGS_YML.replace('reviewers: ["@tax-np"]', f"reviewers: [{json_string(reviewer)}]")
+    orgs, problems = load_orgs(text)
+    line = ORGS_YML.splitlines().index('        reviewers: ["@tax-np"]') + 1
+    assert [p.line for p in problems] == [line]
+    assert "审核人" in problems[0].message and "\n" not in problems[0].text() and "\r" not in problems[0].text()
+    assert orgs.unit("tax/np").reviewers == ()
+
+
+def json_string(value: str) -> str:
+    """A YAML double-quoted scalar (JSON escapes are valid YAML)."""
+    import json
+
+    return json.dumps(value)
+
+
+@pytest.mark.parametrize("reviewer", ["@tax-np", "@org/team-name", "@org/team.x", "name@example.gov.cn", "@a1"])
+def test_ordinary_handles_pass(reviewer):
+    text = ORGS_YML.replace('reviewers: ["@tax-np"]', f"reviewers: [{json_string(reviewer)}]")
+    orgs, problems = load_orgs(text)
+    assert problems == [] and orgs.unit("tax/np").reviewers == (reviewer,)
+
+
+def test_generated_codeowners_has_a_catch_all_owner(tmp_path):
+    from site_builder.codeowners import codeowners_text
+
+    orgs, problems = load_orgs(ORGS_YML)
+    assert problems == []
+    text = codeowners_text(orgs, admins=("@portal-admins",))  # admins: from content/ask.yml
+    rules = [line.split() for line in text.splitlines() if line and not line.startswith("#")]
+    owners = {rule[0]: rule[1:] for rule in rules}
+    assert rules[0] == ["*", "@portal-admins"]  # first: every later line overrides it
+    for path in ("/mkdocs.yml", "/site_builder/", "/pyproject.toml", "/.github/", "/content/"):
+        assert owners[path] == ["@portal-admins"], path
+    assert "@portal-admins" in owners["/content/orgs.yml"]
+    assert owners["/content/tax/np/"] == ["@tax-np", "@tax-prov"]
+
+
+def test_the_repository_codeowners_names_admins_for_the_project_files():
+    text = (CONFIG_DIR / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    rules = [line.split() for line in text.splitlines() if line and not line.startswith("#")]
+    assert rules[0][0] == "*" and len(rules[0]) > 1
+    owners = {rule[0]: rule[1:] for rule in rules}
+    assert owners["/.github/"] == rules[0][1:] and owners["/site_builder/"] == rules[0][1:]
+
+
+DRAFT_PNG_NAMES = ("tax/np/secret.png", "tax/np/secret/plan.pdf", "tax/np/secret/photos/a.png", "tax/np/linked-only.png")
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory):
+    root = tmp_path_factory.mktemp("drafts")
+    tree = PortalTree(root)
+    tree.post("tax/np/secret.md", "未发布的草稿", DAY, draft="true",
+              body="![照片](secret.png)\n\n[方案](secret/plan.pdf)\n\n<img src=\"linked-only.png\">\n\n![共用](shared.png)")
+    for name in DRAFT_PNG_NAMES:
+        tree.write(name, PNG if name.endswith(".png") else b"%PDF-1.4\n")
+    tree.write("tax/np/shared.png", PNG)
+    tree.write("tax/np/other.png", PNG)
+    tree.post("tax/np/public.md", "已发布", DAY, body="![共用](shared.png)")
+    ok, site = build(tree)
+    return ok, site
+
+
+@pytest.mark.parametrize("name", DRAFT_PNG_NAMES)
+def test_files_of_a_draft_are_not_published(drafts, name):
+    ok, site = drafts
+    assert ok and not (site / name).exists()
+
+
+def test_files_a_published_post_uses_stay(drafts):
+    ok, site = drafts
+    assert (site / "tax/np/shared.png").is_file() and (site / "tax/np/other.png").is_file()
+    assert (site / "tax/np/public/index.html").is_file() and not (site / "tax/np/secret").exists()
+
+
+LIARS = {  # payload → character that must be named
+    "\u202e": "U+202E", "\u202a": "U+202A", "\u2066": "U+2066", "\u2069": "U+2069", "\u200b": "U+200B",
+    "\u200f": "U+200F", "\ufeff": "U+FEFF", "\r": "U+000D", "\u2028": "U+2028", "\u2029": "U+2029",
+    "\x85": "U+0085", "\x1b": "U+001B", "\u061c": "U+061C", "\u2060": "U+2060",
+}
+
+
+def _yaml_escape(char: str) -> str:
+    return f"\\u{ord(char):04x}"
+
+
+@pytest.mark.parametrize("char", sorted(LIARS))
+@pytest.mark.parametrize("key", ["title", "author", "tags", "summary", "asked_by"])
+def test_text_that_lies_is_refused_with_its_position(char, key):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    orgs, _ = load_orgs(ORGS_YML)
+    now = datetime(2026, 11, 25, tzinfo=ZoneInfo("Asia/Shanghai"))
+    value = f'"甲乙{_yaml_escape(char)}丙"'
+    extra = {"title": {}, "author": {"author": value}, "tags": {"tags": f"[{value}]"}, "summary": {"summary": value},
+             "asked_by": {"question": "问题？", "asked_by": value}}[key]
+    title = value if key == "title" else "标题"
+    text = post_text(title, DAY, "qa" if key == "asked_by" else "news", **extra)
+    result = load_post("tax/np/x.md", text.encode("utf-8"), orgs, PortalConfig(), now)
+    assert result.post is None
+    [problem] = result.problems
+    assert LIARS[char] in problem.message and "第 3 个字符" in problem.message
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith(f"{key}:"))
+    assert problem.line == line
+    shown = problem.text() + problem.github()
+    assert not re.search("[\r\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2028\u2029\ufeff\x85\x1b]", shown)
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\r", "\u2028", "\x9b"])
+@pytest.mark.parametrize("field", ["unit", "system"])
+def test_unit_and_system_names_refuse_lying_characters(char, field):
+    old = "name: 南平市税务局" if field == "unit" else "name: 税务系统"
+    text = ORGS_YML.replace(old, f'name: "南平{_yaml_escape(char)}"')
+    orgs, problems = load_orgs(text)
+    [problem] = problems
+    assert f"U+{ord(char):04X}" in problem.message and "第 3 个字符" in problem.message
+    assert problem.line == text.splitlines().index(f'        name: "南平{_yaml_escape(char)}"' if field == "unit"
+                                                   else f'    name: "南平{_yaml_escape(char)}"') + 1
+
+
+def test_a_raw_cr_never_reaches_check_output(tmp_path, capsys, monkeypatch):
+    from site_builder.cli import main
+
+    tree = PortalTree(tmp_path)
+    tree.write("tax/np/cr.md", '---\ntitle: "好\\r坏"\ndate: 2026-03-01\ntype: news\ntags: ["a\\rb"]\n---\n\n正文\n')
+    monkeypatch.chdir(tmp_path)
+    for style in ("text", "github"):
+        code = main(["check", "--content", str(tree.content), "--format", style])
+        out, err = capsys.readouterr()
+        assert code == 1 and "tax/np/cr.md" in out + err
+        assert "\r" not in out + err and "U+000D" in out + err
