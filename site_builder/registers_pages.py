@@ -7,11 +7,10 @@ register holds something, so a portal without registers builds as before."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 
 from .config import LEVEL_ORDER, LEVELS
+from .core.csvcell import csv_text as safe_csv_text
 from .core.registers.projects import STATUSES, ProjectFacts
 from .core.registers.registry import AREA_URL, GROUP_URL, PAIRINGS_URL, PROJECTS_URL
 from .extras import ExtraPage
@@ -79,21 +78,20 @@ def _overview(build, projects: list[ProjectFacts], url: str, title: str):
 
 
 def csv_text(build) -> str:
-    """The project register as CSV: one row per project, `project` being its id."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    """The project register as CSV: one row per project, `project` being its id (cells a
+    spreadsheet would run as formulas neutralised by `core.csvcell`)."""
     orgs, today = build.portal.orgs, build.now.date()
+    rows = []
     for project in build.registers.projects.ordered():
         plan, post = project.plan, project.post
         unit = orgs.unit(post.unit_key)
         states = [m.state(today) for m in plan.milestones]
         latest = project.latest.date.strftime("%Y-%m-%d") if project.latest else ""
-        writer.writerow([project.id, post.system, post.unit, plan.status, plan.due.isoformat(), len(project.progress),
-                         latest, 1 if project.overdue else 0, plan.finished.isoformat() if plan.finished else "",
-                         post.title, unit.name, unit.level, plan.lead or "", " ".join(plan.partners),
-                         len(plan.milestones), states.count("reached"), states.count("overdue"), post.url])
-    return out.getvalue()
+        rows.append([project.id, post.system, post.unit, plan.status, plan.due.isoformat(), len(project.progress),
+                     latest, 1 if project.overdue else 0, plan.finished.isoformat() if plan.finished else "",
+                     post.title, unit.name, unit.level, plan.lead or "", " ".join(plan.partners),
+                     len(plan.milestones), states.count("reached"), states.count("overdue"), post.url])
+    return safe_csv_text(CSV_COLUMNS, rows)
 
 
 # -- pairings and groups ---------------------------------------------------------------
