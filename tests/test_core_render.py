@@ -133,10 +133,11 @@ def test_a_link_not_found_in_the_body_is_reported_on_the_body_line(renderer):
 
 
 def test_renderer_state_is_cleared_after_each_post(renderer):
-    assert renderer.state is None
-    render(renderer, "[不存在](nothere.md)")
-    assert renderer.state is None and renderer.resolve("x.md", image=False) == "x.md"
-    assert render(renderer, "正文").problems == []
+    """Nothing of one post's links (problems, assets, first image) carries into the next."""
+    first = render(renderer, "[不存在](nothere.md) ![图](photo.png)")
+    second = render(renderer, "正文")
+    assert first.problems and first.assets == ["tax/np/photo.png"]
+    assert second.problems == [] and second.assets == [] and second.image is None
 
 
 def test_anchors_toc_summary_and_fingerprint(renderer):

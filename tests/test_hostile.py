@@ -407,6 +407,10 @@ HIJACK = """\
 
 <img src="pic.png" width="800" height="99999" alt="高图">
 
+<img src="pic.png" srcset="https://evil.example/s.png 2x, //evil.example/t.png 3x" alt="多图"> <video poster="https://evil.example/p.png" src="https://evil.example/v.mp4"><source src="https://evil.example/w.mp4"></video>
+<audio src="https://evil.example/a.mp3"></audio> <input type="image" src="https://evil.example/i.png"> <object data="https://evil.example/o"></object>
+<table background="https://evil.example/bg.png"><tr><td background="/\\evil.example/td.png">格</td></tr></table> <link rel="preload" href="https://evil.example/l.css">
+
 !!! md-dialog "伪装的提示"
     正文
 
@@ -888,3 +892,16 @@ def test_a_raw_cr_never_reaches_check_output(tmp_path, capsys, monkeypatch):
         out, err = capsys.readouterr()
         assert code == 1 and "tax/np/cr.md" in out + err
         assert "\r" not in out + err and "U+000D" in out + err
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\r", "\u2029"])
+def test_register_text_refuses_lying_characters(char):
+    from site_builder.core.registers.pairings import load_pairings
+
+    orgs, _ = load_orgs(ORGS_YML)
+    problems: list = []
+    text = (f'- leader: "张{_yaml_escape(char)}明"\n  role: 副局长\n  unit: tax/prov\n'
+            "  pairs: [tax/np-jo]\n  since: 2026-01-01\n")
+    assert load_pairings(text, orgs, problems) == []
+    [problem] = problems
+    assert f"U+{ord(char):04X}" in problem.message and "第 2 个字符" in problem.message and problem.line == 1

@@ -29,9 +29,9 @@ ADMONITION_TYPES = frozenset({
     "fail", "missing", "danger", "error", "bug", "example", "quote", "cite",
 })
 _LANGUAGE_CLASS = re.compile(r"^language-[a-z0-9+#_-]{1,30}$")
-# Ids a post may keep as written: starts with a letter or digit, then word characters,
-# `-` or `:` (footnotes write `fn:1`), and not in a namespace of the page around it.
-_SAFE_ID = re.compile(r"^[^\W_][\w:-]{0,99}$")
+# Ids a post may keep as written: no space or control, not starting with `_` (the theme's
+# `__config`, `__drawer` …), and not in a namespace of the page around it (below).
+_SAFE_ID = re.compile(r"^[^\s_\x00-\x1f\x7f][^\s\x00-\x1f\x7f]{0,99}$")
 RESERVED_ID_PREFIXES = ("md-", "md_", "portal-", "portal_", "u-")
 OWN_ID_PREFIX = "u-"
 _SIZE = re.compile(r"^[0-9]{1,4}%?$")

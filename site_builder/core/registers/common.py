@@ -7,6 +7,7 @@ from datetime import date
 
 from ..orgs import NAME_UNSAFE, Orgs
 from ..problems import Problem
+from ..textcheck import FIX, describe, disallowed_char
 from ..yamltext import LinedDict
 
 DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -29,7 +30,7 @@ def plain_text(value) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     text = str(value).strip()
-    if not text or "\n" in text or NAME_UNSAFE.search(text):
+    if not text or "\n" in text or NAME_UNSAFE.search(text) or disallowed_char(text):
         return None
     return text
 
@@ -77,7 +78,10 @@ class EntryReader:
                 self.fail(None, f"缺少 {key}（{what}）", f"加一行 {key}: {what}")
             return None
         text = plain_text(value)
-        if text is None:
+        invisible = describe(key, value) if isinstance(value, str) else None
+        if invisible:
+            self.fail(key, invisible, FIX)
+        elif text is None:
             self.fail(key, f"{key}（{what}）必须是一行纯文字", f"写成 {key}: {what}，不含 < > & \" 等符号和换行")
         return text
 

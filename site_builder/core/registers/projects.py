@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ..problems import Problem
+from ..textcheck import FIX, describe
 from ..yamltext import LinedDict
 from .common import UNIT_REF_FIX, item_line, parse_day, plain_text, text_list
 
@@ -131,6 +132,10 @@ class _PlanReader:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
             self.checker.fail(key, f"{key}（{what}）必须是一段文字", f"写成 {key}: {what}")
+            return None
+        invisible = describe(key, str(value), one_line=not multiline)
+        if invisible:
+            self.checker.fail(key, invisible, FIX)
             return None
         text = str(value).strip()
         if not multiline and "\n" in text:
