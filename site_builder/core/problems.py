@@ -25,10 +25,11 @@ class Problem:
 
     def github(self) -> str:
         """One GitHub Actions annotation line (`::error file=…,line=…::…`)."""
-        text = visible(f"{self.message} 修改方法：{self.fix}" if self.fix else self.message)
+        text = visible(f"{self.message} 修改方法：{self.fix}" if self.fix else self.message, keep="\r\n")
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         line = f",line={self.line}" if self.line else ""
-        return f"::error file={_escape_property(visible(self.path))}{line}::{text}"
+        path = _escape_property(visible(self.path, keep="\r\n"))
+        return f"::error file={path}{line}::{text}"
 
 
 def _escape_property(value: str) -> str:

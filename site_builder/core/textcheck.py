@@ -57,7 +57,8 @@ def describe(field: str, text: str, one_line: bool = True) -> str | None:
 FIX = "删除该字符（它通常看不见，多来自复制粘贴）：在编辑器中把光标移到该位置删除，或重新输入这段文字"
 
 
-def visible(text: str) -> str:
-    """`text` with every disallowed or line-breaking character written as `<U+XXXX>`, so a
-    message never carries one raw to a terminal or a CI log."""
-    return INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+def visible(text: str, keep: str = "") -> str:
+    """`text` with every disallowed or line-breaking character (but those in `keep`, which the
+    caller escapes its own way) written as `<U+XXXX>`, so a message never carries one raw to a
+    terminal or a CI log."""
+    return INVISIBLE.sub(lambda m: m.group() if m.group() in keep else f"<U+{ord(m.group()):04X}>", text)
