@@ -99,7 +99,8 @@ def site(tmp_path_factory) -> Path:
     tree.post("tax/np/remote-html.md", "正文里的远程资源", "2026-03-01", body="开头。\n\n" + REMOTE_HTML)
     tree.post("tax/np/local.md", "本地图片", "2026-03-02", body="![会场](photo.png)\n\n[外部网站](https://www.gov.cn/)")
     tree.write("guide/index.md", "# 投稿指南\n\n" + REMOTE_HTML)
-    ok, site = build(tree, strict=True, cache_dir=root / "cache")
+    # lenient: a post asking for remote resources is refused with a problem (issue 19), the rest published
+    ok, site = build(tree, cache_dir=root / "cache")
     assert ok
     return site
 
@@ -109,9 +110,10 @@ def test_no_published_page_loads_anything_from_another_host(site):
     assert len(pages) > 20
     found = {str(p.relative_to(site)): remote_loads(p.read_text(encoding="utf-8")) for p in pages}
     assert {page: urls for page, urls in found.items() if urls} == {}
-    post = lxml.html.fromstring((site / "tax/np/remote-html/index.html").read_text(encoding="utf-8"))
-    assert [img.get("alt") for img in post.xpath("//div[contains(@class,'portal-body')]//img")][:3] == [
-        "跟踪像素", "无协议", "大写"]  # the images stay, without their remote address
+    assert not (site / "tax/np/remote-html").exists()  # a post with remote images is refused, not published
+    page = lxml.html.fromstring((site / "guide/index.html").read_text(encoding="utf-8"))
+    assert [img.get("alt") for img in page.xpath("//article//img")][:3] == [
+        "跟踪像素", "无协议", "大写"]  # an ordinary page keeps the images, without their remote address
     local = lxml.html.fromstring((site / "tax/np/local/index.html").read_text(encoding="utf-8"))
     assert local.xpath("//div[contains(@class,'portal-body')]//img/@src") == ["../photo.png"]
 
