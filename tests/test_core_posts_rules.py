@@ -39,6 +39,7 @@ def post(front: str, body: str = "正文\n", **kw) -> Post:
     return result.post
 
 
+INVISIBLE_FIX = "删除该字符（它通常看不见，多来自复制粘贴）：在编辑器中把光标移到该位置删除，或重新输入这段文字"  # issue 19: controls are named with their position
 TITLE_MARKUP = ("标题中含有 HTML/Markdown 标记或控制字符", "标题只写纯文字，去掉 < > ** ` [ ]( ) 等符号")
 DATE_FIX = '写成 date: 2026-03-14 或 date: "2026-03-14 09:30"（年-月-日 时:分）'
 
@@ -62,8 +63,8 @@ DATE_FIX = '写成 date: 2026-03-14 或 date: "2026-03-14 09:30"（年-月-日 �
     ("title: a&#60;b\ndate: 2026-03-14\ntype: news\n", [(2, *TITLE_MARKUP)]),
     ("title: a{{b\ndate: 2026-03-14\ntype: news\n", [(2, *TITLE_MARKUP)]),
     ("title: a{%b\ndate: 2026-03-14\ntype: news\n", [(2, *TITLE_MARKUP)]),
-    ('title: "a\\x01b"\ndate: 2026-03-14\ntype: news\n', [(2, *TITLE_MARKUP)]),
-    ('title: "a\\x7fb"\ndate: 2026-03-14\ntype: news\n', [(2, *TITLE_MARKUP)]),
+    ('title: "a\\x01b"\ndate: 2026-03-14\ntype: news\n', [(2, "标题第 2 个字符是不允许的控制字符（U+0001）", INVISIBLE_FIX)]),
+    ('title: "a\\x7fb"\ndate: 2026-03-14\ntype: news\n', [(2, "标题第 2 个字符是不允许的控制字符（U+007F）", INVISIBLE_FIX)]),
     (f"title: {'字' * 121}\ndate: 2026-03-14\ntype: news\n", [(2, "标题过长（121 字）", "标题控制在 120 字以内，详细内容写在正文")]),
     ("title: t\ntype: news\n", [(2, "缺少 date（日期）", '加一行 date: 2026-03-14 或 date: "2026-03-14 09:30"')]),
     ("title: t\ndate: 2026-3-14\ntype: news\n", [(3, "date“2026-3-14”不是有效日期", DATE_FIX)]),
@@ -93,11 +94,11 @@ DATE_FIX = '写成 date: 2026-03-14 或 date: "2026-03-14 09:30"（年-月-日 �
     (GOOD + f"tags: [{'标' * 35}]\n", [(5, f"标签“{'标' * 30}”不合适", "标签用 20 字以内的纯文字，不含 / 和标记符号")]),
     (GOOD + "tags: [甲, 乙/丙, 丁**]\n", [(5, "标签“乙/丙”不合适", "标签用 20 字以内的纯文字，不含 / 和标记符号")]),
     (GOOD + "tags: [\"a`b\"]\n", [(5, "标签“a`b”不合适", "标签用 20 字以内的纯文字，不含 / 和标记符号")]),
-    (GOOD + "tags: [\"a\\x01\"]\n", [(5, "标签“a\x01”不合适", "标签用 20 字以内的纯文字，不含 / 和标记符号")]),
+    (GOOD + "tags: [\"a\\x01\"]\n", [(5, "标签“a\x01”的第 2 个字符是不允许的控制字符（U+0001）", INVISIBLE_FIX)]),
     (GOOD + "author: [甲, 乙]\n", [(5, "author 必须是一段文字", "写成 author: 文字")]),
     (GOOD + "author: true\n", [(5, "author 必须是一段文字", "写成 author: 文字")]),
     (GOOD + "author: \"甲\\n乙\"\n", [(5, "author 含有换行或控制字符", "把 author 写在一行内")]),
-    (GOOD + "summary: \"甲\\x02乙\"\n", [(5, "summary 含有换行或控制字符", "把 summary 写在一行内")]),
+    (GOOD + "summary: \"甲\\x02乙\"\n", [(5, "summary第 2 个字符是不允许的控制字符（U+0002）", INVISIBLE_FIX)]),
     (GOOD + "featured_by: {tax: np}\n", [(5, "featured_by 必须是“系统/单位”列表", "写成 featured_by: [tax/prov]")]),
     (GOOD + "featured_by: [tax/np, 3]\n", [(5, "featured_by 必须是“系统/单位”列表", "写成 featured_by: [tax/prov]")]),
     (GOOD + "featured_by: [tax/nowhere]\n", [(5, "featured_by 中的单位“tax/nowhere”不存在",

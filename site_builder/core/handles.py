@@ -23,14 +23,15 @@ def is_handle(value: object) -> bool:
     return isinstance(value, str) and HANDLE.fullmatch(value) is not None
 
 
-def read_handles(value: object, where: str, path: str, line: int, problems: list[Problem]) -> tuple[str, ...]:
+def read_handles(value: object, where: str, path: str, line: int, problems: list[Problem],
+                 key: str = "reviewers") -> tuple[str, ...]:
     """The handles of a `reviewers:` or `admins:` value (a list, or one text); each bad one is a
     problem naming `where`, and is left out."""
     if value is None:
         return ()
     items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list):
-        problems.append(Problem(path, line, f"{where}必须是审核人列表", FIX))
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        problems.append(Problem(path, line, f"{key} 必须是文字列表", f'写成 {key}: ["@团队名"]'))
         return ()
     good = []
     for item in items:

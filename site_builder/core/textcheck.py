@@ -17,7 +17,7 @@ import unicodedata
 _DISALLOWED = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e"
                "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
 DISALLOWED = re.compile(f"[{_DISALLOWED}]")
-DISALLOWED_ONE_LINE = re.compile(f"[{_DISALLOWED}\t\n]")
+DISALLOWED_ONE_LINE = re.compile(f"[{_DISALLOWED}\t]")  # a newline: the field's own "one line" check
 # Everything above plus tab and newline, as shown in messages.
 INVISIBLE = re.compile(f"[{_DISALLOWED}\t\n]")
 
