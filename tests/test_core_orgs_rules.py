@@ -140,7 +140,8 @@ def test_a_control_character_in_a_name_is_named_with_its_position():
     text = HEAD + "      - id: prov\n        level: province\n        name: \"甲\\x01乙\"\n"
     orgs, problems = load_orgs(text)
     assert [(p.line, p.message) for p in problems] == [(7, "name第 2 个字符是不允许的控制字符（U+0001）")]
-    assert orgs.unit("tax/prov").name == "prov"
+    prov = orgs.unit("tax/prov")
+    assert prov is not None and prov.name == "prov"
 
 
 def test_names_are_trimmed_and_numbers_read_as_text():
