@@ -256,7 +256,7 @@ def cmd_build(args) -> int:
     started = time.monotonic()
     with _build_status(), problem_log(args.content, logging.WARNING) as log:
         ok = build_site(args.content, args.site, args.strict, args.cache_dir, args.config,
-                        cache=not args.no_cache, jobs=args.jobs)
+                        cache=not args.no_cache, jobs=args.jobs, trial=args.trial)
     if not ok:
         print("构建失败，原有网站保持不变。", file=sys.stderr)
         return 1
@@ -359,6 +359,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", dest="no_cache", action="store_true", help="不读也不写任何缓存（网站内容相同）")
     build.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                        help="每组并行任务最多 N 个工作进程；1 表示不启动任何进程（网站内容相同）")
+    build.add_argument("--trial", action="store_true",
+                       help="试构建：只检查能否生成、不发布（允许 site_url 是本机地址）")
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="本地预览（显示草稿，保存即刷新）")

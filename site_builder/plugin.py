@@ -22,7 +22,9 @@ from .cache import report_cache_problems, take_cache_problems
 from .cms.admin import repository_root, write_admin
 from .core.render import sanitize, strip_controls
 from .engine import MarkdownSettings, PortalBuild
+from .identity import local_site_url, local_site_url_message, site_info_items
 from .keys import page_inputs_settings
+from .material_fixes import is_bundle, language_alternates_only
 from .outputs import begin_outputs, extra_pages, start_outputs, stop_outputs, write_outputs
 from .page_writer import FolderMaker, PageParts, PageWriter, PortalPageFile, write_sitemap
 from .pages.links import href
@@ -63,6 +65,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.loaded_urls: list[str] = []  # post URLs whose folders were made before any post was dropped
         self.inputs_settings = ""  # what every page's inputs share (see page_inputs)
         self.gc_threshold: tuple | None = None  # the collector's setting before this build (see on_config)
+        self.trial = False  # a strict build that is not published (`portal build --trial`): a local site_url is fine
+        self.site_info: list = []  # identity.FooterItem lines of every page's footer
 
     def load_config(self, options, config_file_path=None):
         """MkDocs' check of the options, then the portal's own (plugin_config.py): a wrong
@@ -88,6 +92,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
         config.theme["font"] = False  # never load Google Fonts: intranets have no internet
         list_visible_templates(config.theme)
+        self._check_identity(config)
         # A build makes millions of objects that live until its end; with Python's default
         # thresholds the collector walks them again and again (a fifth of a warm rebuild).
         # In `serve` (this plugin lives across rebuilds) the last build goes first, collected.
@@ -99,6 +104,20 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.build = portal_build(config, self.config, self.is_serve, self.config.cache_dir or None)
         take_cache_problems()  # a failed build's before this one: not this build's
         return config
+
+    def _check_identity(self, config) -> None:
+        """The footer's site_info, and the published address: a local site_url fails a strict
+        build unless it is a trial (a lenient one is warned at its end); `serve` is local."""
+        self.site_info = site_info_items(self.config.site_info)  # checked with the options (plugin_config)
+        if self.is_serve or not local_site_url(config.site_url):
+            return
+        if config.strict and not self.trial:
+            raise PluginError(local_site_url_message(config.site_url, strict=True))
+
+    def _warn_local_site_url(self, config) -> None:
+        """Said last in a lenient build, where the person reads it: what to set before publishing."""
+        if not (self.is_serve or self.trial) and local_site_url(config.site_url):
+            log.warning(local_site_url_message(config.site_url, strict=False))
 
     @event_priority(100)
     def on_files(self, files: Files, *, config) -> Files:
@@ -125,8 +144,24 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         config.nav = navigation.build_nav(self.build, list(self.extras.values()))
         self.feed_index = {f.key: f for f in self.build.site.feeds}
         self._take_own_pages(files, config)
+        self._fix_material_bundle(files, config)
         self.folders.add([f.url for f in self.own if self.build.post(f.src_uri) is None])
         return files
+
+    def _fix_material_bundle(self, files: Files, config) -> None:
+        """Material's bundle, written with the fix of material_fixes (feed links are not
+        language versions: no request for a sitemap.xml beside each feed)."""
+        bundle = next((f for f in files if f.src_uri.startswith("assets/javascripts/bundle.") and is_bundle(f.src_uri)),
+                      None)
+        if bundle is None or bundle.generated_by is not None:
+            return
+        with open(bundle.abs_src_path, encoding="utf-8") as handle:
+            fixed = language_alternates_only(handle.read())
+        if fixed is None:
+            log.info("Material 的脚本与预期不同，未修正其 sitemap.xml 请求（material_fixes.py）")
+            return
+        files.remove(bundle)
+        files.append(File.generated(config, bundle.src_uri, content=fixed))
 
     def _make_post_folders(self) -> None:
         gc.freeze()  # the loaded posts: before the render, folder and search workers fork, so they share them
@@ -254,6 +289,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         (in worker processes) while MkDocs renders the pages of the navigation."""
         self.env, self.files = env, files
         reach_material(env, config)
+        env.globals["portal_site_info"] = self.site_info
         self.inputs_settings = page_inputs_settings(self.build)  # the code, orgs.yml, the configuration …
         self.writer = PageWriter(self.page_parts, config, self.nav, env, files.documentation_pages(),
                                  self.build.mode, inputs_of=self.page_inputs)
@@ -273,6 +309,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         report_cache_problems(log, self.build.cache_dir, self.build.cache_problems + self.writer.cache_problems)
         write_admin(config.site_dir, self.build.portal.orgs, self.build.config, _content_path(config), self.config.cms,
                     _editor_backend_url() if self.is_serve else None)
+        self._warn_local_site_url(config)
         self.folders.close()
         published = {post.url for post in self.build.portal.posts}
         self.folders.remove_unused([url for url in self.loaded_urls if url not in published])

@@ -21,6 +21,7 @@ from mkdocs.exceptions import ConfigurationError
 from .cms.settings import CmsSettings, CmsSettingsError, read_cms_settings
 from .config import DEFAULT_CATEGORIES, DEFAULT_COLUMNS, LEVELS, PortalConfig, score_weights
 from .core.problems import Problem
+from .identity import SiteInfoError, site_info_items
 
 PLUGIN = "portal"
 
@@ -216,6 +217,19 @@ class Cms(c.BaseConfigOption["CmsSettings | None"]):
             return read_cms_settings(value)  # type: ignore[arg-type]
         except CmsSettingsError as err:
             raise OptionError(err.message, err.fix, err.path) from None
+class SiteInfo(c.BaseConfigOption[dict]):
+    """The site's identity shown in every footer (identity.py: organizer, contact, site_code, icp, police)."""
+
+    def __init__(self):
+        super().__init__()
+        self.default = {}
+
+    def run_validation(self, value: object) -> dict[str, Any]:
+        try:
+            site_info_items(value)  # type: ignore[arg-type]
+        except SiteInfoError as error:
+            raise OptionError(error.message, error.fix, (error.key,) if error.key else ()) from None
+        return dict(value or {})  # type: ignore[call-overload]
 
 
 class PortalPluginConfig(Config):
@@ -236,6 +250,7 @@ class PortalPluginConfig(Config):
     cache = Flag(True, "是否使用缓存")  # false: no cache is read or written (`portal build --no-cache`)
     jobs = OptionalWhole(meaning="并行进程数")  # at most this many worker processes per pool; 1: none (`--jobs N`)
     cms = Cms()  # 网页投稿 (/admin/): {backend, repo, branch, …}; absent: no online editor
+    site_info = SiteInfo()  # footer identity (CONTENT.md "Site identity")
 
 
 def portal_config(options: PortalPluginConfig, site_url: str | None, site_name: str, drafts: bool) -> PortalConfig:

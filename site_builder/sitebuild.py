@@ -61,16 +61,18 @@ def check(content: str, path: str | None = None, render_only: set[str] | None = 
 
 
 def build_site(content: str, site: str, strict: bool = False, cache_dir: str | None = None,
-               path: str | None = None, cache: bool = True, jobs: int | None = None) -> bool:
+               path: str | None = None, cache: bool = True, jobs: int | None = None, trial: bool = False) -> bool:
     """Build into a temporary folder and swap it in only when the build succeeded.
 
     An interrupted or failed build leaves the previous site exactly as it was. `cache` and
-    `jobs`: the one switch of caches and worker processes (see workers.py).
+    `jobs`: the one switch of caches and worker processes (see workers.py). A `trial` build
+    is not published: it may keep a site_url that names this machine.
     """
     target = os.path.abspath(site)
     temporary = target.rstrip(os.sep) + ".portal-tmp"
     config = mkdocs_config(content, temporary, strict, cache_dir, path, cache, jobs)
     options = config.plugins["portal"].config
+    config.plugins["portal"].trial = trial
     cache_lock = [cache_lock_path(options.cache_dir)] if options.cache and options.cache_dir else []
     try:
         with exclusive([site_lock_path(target), *cache_lock], _say_waiting, optional=tuple(cache_lock)):

@@ -95,16 +95,19 @@ class PortalTree:
 
 
 def build(tree: PortalTree, site: Path | None = None, strict: bool = False, config: str | None = None,
-          cache_dir: Path | None = None, epoch: str = FIXED_EPOCH) -> tuple[bool, Path]:
+          cache_dir: Path | None = None, epoch: str = FIXED_EPOCH, trial: bool = True) -> tuple[bool, Path]:
     """Run a real `portal build` of the tree (in-process) at the reference time `epoch`
-    (SOURCE_DATE_EPOCH) and return (ok, site folder)."""
+    (SOURCE_DATE_EPOCH) and return (ok, site folder).
+
+    A trial build by default (`portal build --trial`: not published, so the local site_url
+    of the default configuration is allowed); `trial=False` builds as a publication would."""
     from site_builder.sitebuild import build_site
 
     os.environ["SOURCE_DATE_EPOCH"] = epoch
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     site = site or tree.root / "site"
     cache_dir = cache_dir or tree.root / ".cache"  # never the repository's own cache
-    ok = build_site(str(tree.content), str(site), strict=strict, path=config, cache_dir=str(cache_dir))
+    ok = build_site(str(tree.content), str(site), strict=strict, path=config, cache_dir=str(cache_dir), trial=trial)
     return ok, site
 
 

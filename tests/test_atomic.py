@@ -34,7 +34,7 @@ def many_posts(tree: PortalTree, count: int, stamp: str = "") -> None:
 
 def run_cli(tree: PortalTree, site: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--strict", "--content", str(tree.content),
+    return subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--strict", "--trial", "--content", str(tree.content),
                              "--site", str(site), *extra], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 

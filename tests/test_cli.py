@@ -331,7 +331,7 @@ def test_build_prints_each_problem_on_one_line_also_in_strict_mode(tree, capsys)
     assert lines[:3] == [line for line in lines[:3] if line.startswith("content/tax/")]
     assert "content/tax/np/2026/bad-type.md:4: 栏目“notice”不存在" in err
     assert re.fullmatch(r"网站已生成到 site（用时 [0-9.]+ 秒）；发现 3 个问题（见上），有问题的文章未发布。", lines[-1])
-    code, _, err = run(capsys, "build", "--strict")
+    code, _, err = run(capsys, "build", "--strict", "--trial")
     assert code == 1
     assert "content/tax/np/2026/bad-link.md:11: 链接的文件“tax/np/2026/rally.jpg”不存在" in err
     assert "严格模式：发现 3 个问题" in err and err.rstrip().endswith("构建失败，原有网站保持不变。")
