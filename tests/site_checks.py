@@ -105,7 +105,7 @@ def html_errors(files: list[Path]) -> list[str]:
     done = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
                           capture_output=True, text=True, timeout=600)
     messages = json.loads(done.stderr or done.stdout)["messages"]
-    lines = {}
+    lines: dict[Path, list[str]] = {}
     errors = []
     for message in messages:
         path = Path(message["url"].removeprefix("file:"))

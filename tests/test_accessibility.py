@@ -9,10 +9,19 @@ from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
+from site_checks import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    build_sample,
+    html_errors,
+    launch_chromium,
+    need_chromium,
+    need_tools,
+    page_paths,
+)
 
 from portal_factory import serving
-from site_checks import (DESKTOP, PHONE, axe_violations, build_sample, html_errors, launch_chromium, need_chromium,
-                         need_tools, page_paths)
 
 AXE_PAGES = ["home", "system", "unit", "post", "qa", "stats", "search", "feeds"]
 
@@ -135,7 +144,7 @@ def test_no_request_fails_on_any_kind_of_page(sample, chromium):
         context.on("request", lambda request: None if request.url.startswith((base, "data:")) else
                    failed.append(f"foreign {request.url}"))
         page = context.new_page()
-        for kind, path in paths.items():
+        for path in paths.values():
             page.goto(base + path, wait_until="networkidle")
         context.close()
     assert len(paths) >= 12

@@ -170,7 +170,7 @@ def test_serve_is_unaffected_even_with_strict_in_mkdocs_yml(project):
                 break
             except OSError:
                 time.sleep(0.25)
-        assert page is not None, server.stderr.read() if server.poll() is not None else "serve did not answer"
+        assert page is not None, server.communicate()[1] if server.poll() is not None else "serve did not answer"
         assert "推进会" in page
     finally:
         server.terminate()
