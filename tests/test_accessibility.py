@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from lxml import html as lxml_html
@@ -133,12 +134,20 @@ def test_every_page_has_the_site_identity_in_its_footer(sample):
 
 
 def test_no_request_fails_on_any_kind_of_page(sample, chromium):
-    """Every page kind at both sizes: no request answered 4xx/5xx, none failing, none to another host."""
-    base, _, paths = sample
-    failed = []
+    """Every page kind at both sizes: no request answered 4xx/5xx, none failing, none to another host.
+    (A request for a file the site has, cut short because the test moves on to the next page, is
+    not a failure of the site.)"""
+    base, site, paths = sample
+    failed: list[str] = []
+
+    def on_failure(request) -> None:
+        cut_short = request.failure == "net::ERR_ABORTED" and (site / unquote(urlsplit(request.url).path[1:])).is_file()
+        if not cut_short:
+            failed.append(f"failed {request.url} {request.failure}")
+
     for viewport in (PHONE, DESKTOP):
         context = chromium.new_context(viewport=viewport)
-        context.on("requestfailed", lambda request: failed.append(f"failed {request.url}"))
+        context.on("requestfailed", on_failure)
         context.on("response", lambda response: failed.append(f"{response.status} {response.url}")
                    if response.status >= 400 and not response.url.endswith("/404.html") else None)
         context.on("request", lambda request: None if request.url.startswith((base, "data:")) else
