@@ -2,6 +2,7 @@
 their interface) make their pages and files during a build. No MkDocs import.
 
 - `extra_pages`: their generated pages, once the views are built;
+- `home_blocks`: the blocks they add to the home page (pages/home.HomeBlock);
 - `start_outputs`: as soon as the posts are rendered, modules with `start` begin slow work
   (the search index, in its own workers);
 - `begin_outputs`: once the views are built, modules marked `WRITES_IN_BACKGROUND` (their
@@ -30,6 +31,11 @@ def _modules() -> list[Feature]:
 def extra_pages(build: PortalBuild) -> list:
     """Generated non-listing pages of every feature module."""
     return [page for module in _modules() for page in module.pages(build)]
+
+
+def home_blocks(build: PortalBuild) -> list:
+    """The home page blocks feature modules contribute (`home_blocks(build)`; pages/home.py)."""
+    return [block for module in _modules() if hasattr(module, "home_blocks") for block in module.home_blocks(build)]
 
 
 def start_outputs(build: PortalBuild, site_dir: str) -> None:

@@ -25,8 +25,9 @@ from .engine import MarkdownSettings, PortalBuild
 from .identity import local_site_url, local_site_url_message, site_info_items
 from .keys import page_inputs_settings
 from .material_fixes import is_bundle, language_alternates_only
-from .outputs import begin_outputs, extra_pages, start_outputs, stop_outputs, write_outputs
+from .outputs import begin_outputs, extra_pages, home_blocks, start_outputs, stop_outputs, write_outputs
 from .page_writer import FolderMaker, PageParts, PageWriter, PortalPageFile, write_sitemap
+from .pages.home import home_html
 from .pages.links import href
 from .pages.listing import plain_view_inputs, render_view
 from .pages.post import post_footer, post_header
@@ -209,6 +210,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             page.meta = dict(parts.meta)
         else:
             page.meta = _plain_meta(page.meta)
+            if page.file.src_uri == "index.md":  # the home page's blocks use the whole width
+                page.meta.setdefault("hide", ["navigation", "toc"])
         return markdown
 
     def page_parts(self, uri: str) -> PageParts | None:
@@ -266,8 +269,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if uri in self.build.views:
             view = self.build.views[uri]
             self._set_feeds(page, view.url, view.feeds)
-            own = sanitize(html) if uri == "index.md" else ""
-            return own + render_view(ctx, view)
+            if view.kind == "home":  # the staff's own text, then the portal's blocks
+                return (f'<div class="portal-home-intro">{sanitize(html)}</div>'
+                        + home_html(ctx, view, home_blocks(self.build)))
+            return render_view(ctx, view)
         page.meta["title"] = _plain_meta({"title": page.title or ""})["title"]  # a heading's text is not escaped by the theme
         return sanitize(html)
 

@@ -8,6 +8,7 @@ register holds something, so a portal without registers builds as before."""
 from __future__ import annotations
 
 import os
+from html import escape
 
 from .config import LEVEL_ORDER, LEVELS
 from .core.csvcell import csv_text as safe_csv_text
@@ -15,6 +16,7 @@ from .core.registers.projects import STATUSES, ProjectFacts
 from .core.registers.registry import AREA_URL, GROUP_URL, PAIRINGS_URL, PROJECTS_URL
 from .extras import ExtraPage
 from .pages import registers as fragments
+from .pages.links import a
 
 SECTION = "联创台账"
 CSV_FILE = "projects.csv"
@@ -141,3 +143,23 @@ def write(build, site_dir: str) -> None:
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, CSV_FILE), "w", encoding="utf-8-sig", newline="") as handle:
         handle.write(csv_text(build))
+
+
+def home_blocks(build) -> list:
+    """The home page's 联创项目 block: projects under way, overdue ones first (none: no block)."""
+    from .pages.home import HomeBlock
+
+    if not build.registers.has_projects():
+        return []
+    ctx = build.page_context()
+    active = [p for p in build.registers.projects.ordered() if p.plan.status == "active"]
+    active.sort(key=lambda p: (not p.overdue, p.plan.due, p.id))
+    if not active:
+        return []
+    items = "".join(f'<li><p class="portal-item-title">{a(p.post.url, "", p.post.title)}</p>'
+                    f'<p class="portal-titles-meta"><span class="portal-titles-unit">'
+                    f'{escape(ctx.orgs.unit(p.post.unit_key).name)}</span>期限 {fragments.day(p.plan.due)}'
+                    f"{fragments.overdue_mark(p.overdue)}</p></li>" for p in active[:6])
+    body = (f'<p class="portal-qa-count">进行中 <strong>{len(active)}</strong> 个，其中逾期 '
+            f'<strong>{sum(p.overdue for p in active)}</strong> 个</p><ul class="portal-titles">{items}</ul>')
+    return [HomeBlock("projects", "联创项目", body, PROJECTS_URL, order=35)]

@@ -366,3 +366,24 @@ def write(build, site_dir: str) -> None:
     for table in BulletinTables(build, bulletin(build)).all():
         with open(os.path.join(folder, table.file), "w", encoding="utf-8-sig", newline="") as handle:
             handle.write(table.csv_text())
+
+
+def home_blocks(build) -> list:
+    """The home page's 信息工作通报 block: this month's figures and its three best units."""
+    from .pages.home import HomeBlock
+
+    stats = bulletin(build).period("month")
+    figures = [("稿件", sum(f.total for f in stats.units), "篇"), ("被上级采用", sum(f.adopted for f in stats.units), "篇"),
+               ("答复问题", sum(f.answered for f in stats.units), "个"), ("逾期未答", sum(f.overdue for f in stats.units), "个"),
+               ("无投稿单位", len(stats.silent), "个")]
+    tiles = "".join(f'<li><span class="portal-figure-number">{number}</span><span class="portal-figure-label">'
+                    f"{escape(label)}（{unit}）</span></li>" for label, number, unit in figures)
+    best = [f for f in stats.overall[:3] if f.score > 0]
+    ranking = ""
+    if best:
+        names = "".join(f"<li>{a(f'{f.unit.system}/{f.unit.id}/', '', f.unit.name)}"
+                        f'<span class="portal-titles-meta">{number(f.score)} 分</span></li>' for f in best)
+        ranking = f'<h3 class="portal-block-sub">本月得分前三</h3><ol class="portal-best">{names}</ol>'
+    body = (f'<p class="portal-titles-meta">{escape(stats.period.name)} · 统计截至 {bulletin(build).now.month}月'
+            f'{bulletin(build).now.day}日</p><ul class="portal-figures">{tiles}</ul>{ranking}')
+    return [HomeBlock("bulletin", "信息工作通报", body, STATS_URL, order=12)]

@@ -231,8 +231,8 @@ def test_active_topics_in_navigation_and_on_home_and_post_pages(site):
     nav_links = [a.text_content().strip() for a in home.xpath("//nav//a")]
     assert "学习贯彻全会精神" in nav_links and "全部专题" in nav_links
     assert "上半年党纪学习教育" not in nav_links
-    block = [s for s in home.xpath('//section[contains(@class,"portal-section")]')
-             if s.xpath("./h2")[0].text_content() == "专题"][0]
+    (block,) = home.xpath('//section[@id="home-topics"]')  # the home page's 专题 block (pages/home.py)
+    assert block.xpath(".//h2")[0].text_content() == "专题"
     assert titles(block) == ["学习贯彻全会精神"]
     topics = article(site, "tax/np/2026/n1").xpath('.//p[contains(@class,"portal-post-topics")]/a')
     assert [a.text_content() for a in topics] == ["学习贯彻全会精神", "上半年党纪学习教育"]

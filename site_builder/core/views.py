@@ -11,6 +11,7 @@ import heapq
 from dataclasses import dataclass, field
 
 from ..config import LEVEL_ORDER, LEVELS, PortalConfig
+from .home import home_facts
 from .interact_views import add_qa_kind_views, add_system_column_views, add_topic_views
 from .orgs import Orgs, System, Unit
 from .posts import Post
@@ -140,7 +141,8 @@ class SiteBuilder:
         pending = [p for p in self.posts if p.pending]
         view = View("home", "", self.config.site_name, self.posts[: self.config.page_size],
                     total=len(self.posts), feeds=[feed],
-                    extra={"latest": latest, "pending": len(pending)})
+                    extra={"latest": latest, "pending": len(pending),
+                           **home_facts(self.posts, self.by_unit, self.orgs, self.config.columns)})
         self.views.append(view)
 
     def add_system(self, system: System) -> None:

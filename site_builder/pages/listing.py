@@ -150,16 +150,10 @@ def _plain(ctx: PageContext, view: View) -> str:
 
 
 def _home(ctx: PageContext, view: View) -> str:
-    here = view.url
-    from .registers import home_projects_line
+    """The home page's blocks (pages/home.py; the plugin adds those of feature modules)."""
+    from .home import home_html
 
-    parts = [f'<p class="portal-pending">待答复问题：{a("qa/", here, str(view.extra["pending"]) + " 个")}</p>',
-             home_projects_line(ctx, here), active_topics_block(ctx, here), section("最新文章", post_list(ctx, view.posts, here))]
-    for system_id, posts in view.extra["latest"].items():
-        system = ctx.orgs.systems[system_id]
-        parts.append(section(system.name, post_list(ctx, posts, here) + f'<p>{a(f"{system_id}/", here, "更多 ›")}</p>'))
-    parts.append(feed_links(view.feeds, here))
-    return "".join(parts)
+    return home_html(ctx, view, [])
 
 
 def _system(ctx: PageContext, view: View) -> str:
@@ -316,6 +310,5 @@ def level_links(here: str) -> str:
 
 # topics.py imports this module, so its renderers join here, at the end
 from .topics import RENDERERS as _TOPIC_RENDERERS  # noqa: E402
-from .topics import active_topics_block  # noqa: E402
 
 _RENDERERS.update(_TOPIC_RENDERERS)
