@@ -244,10 +244,11 @@ def _anchor(anchor: str, text: str) -> str:
 def _monthly_section(tables: BulletinTables, here: str) -> str:
     months = tables.bulletin.monthly
     groups = [(f"{m.month}月", f"{m.year}年{m.month}月", m.levels) for m in months]
-    chart = grouped_bars(f"近 {len(months)} 个月每月投稿数（按层级）", groups, {lv: LEVELS[lv] for lv in LEVEL_ORDER})
+    chart = grouped_bars(f"近 {len(months)} 个月每月投稿数（按层级）", groups, {lv: LEVELS[lv] for lv in LEVEL_ORDER},
+                         described_by="monthly-data")
     table = tables.monthly()
     return (f'<h2 id="monthly">近 {len(months)} 个月投稿情况</h2>{chart}'
-            f"<details><summary>查看数据表</summary>{table.html(here)}</details>")
+            f'<details id="monthly-data"><summary>查看数据表</summary>{table.html(here)}</details>')
 
 
 def _period_section(tables: BulletinTables, stats: PeriodStats, here: str) -> str:
@@ -282,9 +283,17 @@ def _summary(stats: PeriodStats) -> str:
 
 
 def _top_chart(stats: PeriodStats) -> str:
+    """The period's best units as bars, with the same figures as a table (for screen readers,
+    and for anyone who opens it)."""
     ranked = stats.overall[:TOP_UNITS]
     rows = [(f.unit.name, f"{f.unit.name}（{f.unit.level_name}）", f.score) for f in ranked]
-    return horizontal_bars(f"{stats.period.name} 得分前 {TOP_UNITS} 名", rows)
+    data = f"top-{stats.period.key}-data"
+    chart = horizontal_bars(f"{stats.period.name} 得分前 {TOP_UNITS} 名", rows, described_by=data)
+    cells = "".join(f"<tr><td>{index}</td><td>{escape(f.unit.name)}</td><td>{escape(f.unit.level_name)}</td>"
+                    f"<td>{number(f.score)}</td></tr>" for index, f in enumerate(ranked, 1))
+    table = (f'<div class="portal-table-wrap"><table><thead><tr><th>名次</th><th>单位</th><th>层级</th><th>得分</th>'
+             f"</tr></thead><tbody>{cells}</tbody></table></div>")
+    return f'{chart}<details id="{data}"><summary>查看数据表</summary>{table}</details>'
 
 
 def rules_html(build) -> str:

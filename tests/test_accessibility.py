@@ -182,3 +182,27 @@ def test_markup_the_portal_writes_has_no_html_error(sample):
     files = [site / (path.split("?")[0] if path.endswith(".html") else path.split("?")[0] + "index.html")
              for path in paths.values()]
     assert html_errors([Path(f) for f in files]) == []
+
+
+CHART_FACTS = """() => [...document.querySelectorAll('svg.portal-chart')].map(svg => ({
+  smallest: Math.min(...[...svg.querySelectorAll('text')].map(t =>
+      t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))),
+  width: svg.getBoundingClientRect().width,
+  rows: new Set([...svg.querySelectorAll('rect > title')].map(t => t.parentNode.getAttribute('y'))).size,
+  table: (() => { const d = document.getElementById(svg.getAttribute('aria-describedby') || '');
+                  return d && d.querySelector('table') ? d.querySelector('table tbody').rows.length : -1; })(),
+}))"""
+
+
+def test_stats_charts_are_readable_on_a_phone_and_described_by_tables(sample, chromium):
+    base, _, paths = sample
+    context, page = open_page(chromium, base + paths["stats"], PHONE, touch=True)
+    try:
+        charts = page.evaluate(CHART_FACTS)
+    finally:
+        context.close()
+    assert len(charts) >= 2
+    for chart in charts:
+        assert chart["smallest"] >= 10, chart  # label size as rendered in a 390 px screen
+        assert chart["width"] <= PHONE["width"]
+        assert chart["table"] == chart["rows"] > 0, chart  # one table row per bar (or stack of bars)
