@@ -53,6 +53,10 @@ class Feature:
     def stop(self, build) -> None:
         """A failed build: wait for what `start` began, ignoring its errors."""
 
+    def home_blocks(self, build) -> list:
+        """The feature's blocks of the home page (`pages.home.HomeBlock`; optional)."""
+        return []
+
 
 class ModuleFeature(Feature):
     """A feature written as a module of functions (feeds.py, stats_pages.py, search/)."""
@@ -77,6 +81,9 @@ class ModuleFeature(Feature):
     def stop(self, build) -> None:
         if hasattr(self.module, "stop"):
             self.module.stop(build)
+
+    def home_blocks(self, build) -> list:
+        return list(self.module.home_blocks(build)) if hasattr(self.module, "home_blocks") else []
 
 
 def as_feature(item: Feature | ModuleType) -> Feature:

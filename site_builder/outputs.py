@@ -35,7 +35,7 @@ def extra_pages(build: PortalBuild) -> list:
 
 def home_blocks(build: PortalBuild) -> list:
     """The home page blocks feature modules contribute (`home_blocks(build)`; pages/home.py)."""
-    return [block for module in _modules() if hasattr(module, "home_blocks") for block in module.home_blocks(build)]
+    return [block for feature in _modules() for block in feature.home_blocks(build)]
 
 
 def start_outputs(build: PortalBuild, site_dir: str) -> None:
