@@ -206,3 +206,12 @@ def test_stats_charts_are_readable_on_a_phone_and_described_by_tables(sample, ch
         assert chart["smallest"] >= 10, chart  # label size as rendered in a 390 px screen
         assert chart["width"] <= PHONE["width"]
         assert chart["table"] == chart["rows"] > 0, chart  # one table row per bar (or stack of bars)
+
+
+def test_the_sample_logo_comes_from_the_deployments_theme_folder(sample):
+    _, site, _ = sample
+    root = Path(__file__).resolve().parent.parent
+    page = lxml_html.fromstring((site / "tax" / "np" / "index.html").read_bytes())
+    assert page.xpath('//a[contains(@class, "md-logo")]/img/@src') == ["../../assets/logo.svg"]
+    assert page.xpath('//link[@rel="icon"]/@href') == ["../../assets/logo.svg"]
+    assert (site / "assets" / "logo.svg").read_bytes() == (root / "theme" / "assets" / "logo.svg").read_bytes()

@@ -233,6 +233,7 @@ def test_the_pull_request_steps_notice_stale_codeowners(project):
 def test_the_deploy_build_step_uses_the_published_address(project):
     tree, env = project
     shutil.copy(REPO / "mkdocs.yml", tree.root / "mkdocs.yml")
+    shutil.copytree(REPO / "theme", tree.root / "theme")  # the sample's logo (mkdocs.yml: custom_dir)
     step = next(s for s in steps(workflow("deploy.yml"), "build") if s.get("run", "").startswith("portal build"))
     env = {**env, "SITE_URL": "https://example.github.io/portal/"}
     done = run_step(step["run"], tree.root, env)
