@@ -160,6 +160,5 @@ def home_blocks(build) -> list:
                     f'<p class="portal-titles-meta"><span class="portal-titles-unit">'
                     f'{escape(ctx.orgs.unit(p.post.unit_key).name)}</span>期限 {fragments.day(p.plan.due)}'
                     f"{fragments.overdue_mark(p.overdue)}</p></li>" for p in active[:6])
-    body = (f'<p class="portal-qa-count">进行中 <strong>{len(active)}</strong> 个，其中逾期 '
-            f'<strong>{sum(p.overdue for p in active)}</strong> 个</p><ul class="portal-titles">{items}</ul>')
+    body = fragments.home_projects_line(ctx, "") + f'<ul class="portal-titles">{items}</ul>'
     return [HomeBlock("projects", "联创项目", body, PROJECTS_URL, order=35)]
