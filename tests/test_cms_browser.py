@@ -177,7 +177,7 @@ def test_saved_posts_pass_check_and_are_built(editor):
     check = subprocess.run([*PORTAL, "check"], cwd=root, env=environment(), capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     site = root / "built"
-    build = subprocess.run([*PORTAL, "build", "--strict", "--site", str(site)], cwd=root, env=environment(),
+    build = subprocess.run([*PORTAL, "build", "--strict", "--trial", "--site", str(site)], cwd=root, env=environment(),
                            capture_output=True, text=True)
     assert build.returncode == 0, build.stdout + build.stderr
     for source in saved:
