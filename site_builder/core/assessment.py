@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .orgs import ID_PATTERN, Orgs, Unit
 from .problems import Problem
-from .sourcefile import decode
-from .yamltext import LinedDict, YamlError, load_yaml
+from .sourcefile import load_yaml_file
+from .yamltext import LinedDict
 
 FOLDER = "assessments"
 FILE_RE = re.compile(rf"^{FOLDER}/(\d{{4}})\.yml$")
@@ -117,14 +117,9 @@ def load_assessments(registers: dict[str, bytes], orgs: Orgs) -> tuple[dict[int,
 
 
 def _read(source: str, year: int, data: bytes, orgs: Orgs, problems: list[Problem]) -> Assessment | None:
-    text, problem = decode(data, source)
-    if problem or text is None:
-        problems.append(problem or Problem(source, 0, "无法读取文件", "把文件存为 UTF-8 编码"))
-        return None
-    try:
-        record = load_yaml(text)
-    except YamlError as err:
-        problems.append(Problem(source, err.line, err.message, "修正该行的 YAML 写法（缩进用空格，含冒号的值加引号）"))
+    record, problem = load_yaml_file(data, source, "修正该行的 YAML 写法（缩进用空格，含冒号的值加引号）")
+    if problem:
+        problems.append(problem)
         return None
     if not isinstance(record, LinedDict) or not isinstance(record.get("items"), list) or not record["items"]:
         problems.append(Problem(source, getattr(record, "line", 1) or 1, "考核文件缺少 items（考核项目）列表",

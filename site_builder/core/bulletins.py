@@ -19,9 +19,9 @@ from ..config import LEVEL_ORDER, PortalConfig
 from .orgs import Orgs
 from .posts import Post
 from .problems import Problem
-from .sourcefile import decode
+from .sourcefile import load_yaml_file
 from .stats import QUARTER_NAMES, Period, PeriodStats, month_start, period_stats, published
-from .yamltext import LinedDict, YamlError, load_yaml
+from .yamltext import LinedDict
 
 FOLDER = "bulletins"
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
@@ -198,14 +198,9 @@ def load_bulletins(registers: dict[str, bytes]) -> tuple[list[ClosedBulletin], l
 
 
 def _read_bulletin(source: str, data: bytes, problems: list[Problem]) -> ClosedBulletin | None:
-    text, problem = decode(data, source)
-    if problem or text is None:
-        problems.append(problem or Problem(source, 0, "无法读取文件", "把文件存为 UTF-8 编码"))
-        return None
-    try:
-        record = load_yaml(text)
-    except YamlError as err:
-        problems.append(Problem(source, err.line, err.message, "修正该行的 YAML 写法；comment 含冒号等符号时用 “comment: |” 换行书写"))
+    record, problem = load_yaml_file(data, source, "修正该行的 YAML 写法；comment 含冒号等符号时用 “comment: |” 换行书写")
+    if problem:
+        problems.append(problem)
         return None
     fault = _fault(source, record)
     if fault:

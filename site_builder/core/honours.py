@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from .orgs import Orgs, Unit
 from .problems import Problem
-from .sourcefile import decode
-from .yamltext import LinedDict, YamlError, load_yaml
+from .sourcefile import load_yaml_file
+from .yamltext import LinedDict
 
 SOURCE = "honours.yml"
 KEYS = ("year", "title", "by", "units")
@@ -29,13 +29,9 @@ def load_honours(registers: dict[str, bytes], orgs: Orgs) -> tuple[list[Honour],
     """Every honour, newest year first (file order within a year), and the file's problems."""
     if SOURCE not in registers:
         return [], []
-    text, problem = decode(registers[SOURCE], SOURCE)
-    if problem or text is None:
-        return [], [problem or Problem(SOURCE, 0, "无法读取文件", "把文件存为 UTF-8 编码")]
-    try:
-        entries = load_yaml(text)
-    except YamlError as err:
-        return [], [Problem(SOURCE, err.line, err.message, "修正该行的 YAML 写法（缩进用空格，含冒号的值加引号）")]
+    entries, problem = load_yaml_file(registers[SOURCE], SOURCE, "修正该行的 YAML 写法（缩进用空格，含冒号的值加引号）")
+    if problem:
+        return [], [problem]
     if entries is None:
         return [], []
     if not isinstance(entries, list):

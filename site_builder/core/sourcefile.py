@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .problems import Problem
+from .yamltext import YamlError, load_yaml
 
 BOM = "\ufeff"
 
@@ -30,6 +32,18 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
     if text.startswith(BOM):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def load_yaml_file(data: bytes, path: str, yaml_fix: str) -> tuple[Any, Problem | None]:
+    """The YAML value of a register file (decoded as `decode` does), or the problem that stops
+    reading it: a wrong encoding, or the YAML error's line with `yaml_fix` as the fix."""
+    text, problem = decode(data, path)
+    if problem or text is None:
+        return None, problem or Problem(path, 0, "无法读取文件", "把文件存为 UTF-8 编码")
+    try:
+        return load_yaml(text), None
+    except YamlError as err:
+        return None, Problem(path, err.line, err.message, yaml_fix)
 
 
 def _guess_encoding(data: bytes) -> str:
