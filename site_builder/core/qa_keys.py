@@ -22,7 +22,7 @@ def read_qa_extras(checker, post) -> None:
                 checker.fail(key, f"{key} 只用于有问必答（type: qa）的文章", f"删除 {key} 一行，或把 type 改为 qa")
         return
     kind = meta.get("kind", "question")
-    if kind not in QA_KINDS:
+    if not isinstance(kind, str) or kind not in QA_KINDS:  # a list or mapping is no kind (and unhashable)
         checker.fail("kind", f"kind“{kind}”无效", "kind 只能是 question（问题）或 suggestion（意见建议）")
     else:
         post.kind = kind
