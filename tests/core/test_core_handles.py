@@ -27,19 +27,19 @@ def test_only_text_can_be_a_handle(value):
 
 
 def test_no_value_means_no_reviewers_and_no_problem():
-    problems = []
+    problems: list[Problem] = []
     assert read_handles(None, "南平市税务局", "orgs.yml", 7, problems) == ()
     assert problems == []
 
 
 def test_one_text_is_one_handle():
-    problems = []
+    problems: list[Problem] = []
     assert read_handles("@np-office", "南平市税务局", "orgs.yml", 7, problems) == ("@np-office",)
     assert problems == []
 
 
 def test_a_list_keeps_good_handles_once_in_order_and_names_each_bad_one():
-    problems = []
+    problems: list[Problem] = []
     found = read_handles(["@b", "@a", "@b", "@c d", "bad"], "南平市税务局", "orgs.yml", 7, problems)
     assert found == ("@b", "@a")
     assert problems == [
@@ -49,7 +49,7 @@ def test_a_list_keeps_good_handles_once_in_order_and_names_each_bad_one():
 
 @pytest.mark.parametrize("value", [["@a", 3], {"a": "@a"}, 5, [None]])
 def test_a_value_that_is_not_a_list_of_text_is_one_problem_named_by_its_key(value):
-    problems = []
+    problems: list[Problem] = []
     assert read_handles(value, "南平市税务局", "orgs.yml", 4, problems) == ()
     assert problems == [Problem("orgs.yml", 4, "reviewers 必须是文字列表", '写成 reviewers: ["@团队名"]')]
     problems = []

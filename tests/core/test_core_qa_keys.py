@@ -173,7 +173,7 @@ def test_column_title_of_a_post():
 def test_a_post_in_its_systems_own_column():
     post = load_post("tax/np/2026/a.md", "---\ntitle: 办税\ndate: 2026-11-10\ntype: tax-service\n---\n正文。\n".encode(),
                      ORGS, CONFIG, NOW).post
-    assert post.type == "tax-service"
+    assert post is not None and post.type == "tax-service"
 
 
 def test_a_post_in_another_systems_own_column():

@@ -41,8 +41,8 @@ def names(posts) -> list[str]:
     return [p.title for p in posts]
 
 
-@pytest.fixture(scope="module")
-def site():
+@pytest.fixture
+def site():  # built in each test: mutmut links a function only to the tests that ran it
     return SiteBuilder(ORGS, POSTS, CONFIG).build()
 
 
