@@ -207,11 +207,20 @@ def cmd_check(args) -> int:
         _say(args, f"{selection.everything}，检查全部内容。")
     render = selection.posts_to_render(args.content) if partial else None
     build = check(args.content, args.config, render_only=render)
-    problems, warnings = build.problems, build.incentives.warnings
+    problems, warnings = build.problems, [*build.incentives.warnings, *_punctuation(args.content, selection)]
     if partial:
         problems = [p for p in problems if selection.covers(p, selection.files | render)]
         warnings = [w for w in warnings if selection.covers(w, selection.files | render)]
     return _report(args, build, problems, len(selection.files) if partial else None, warnings)
+
+
+def _punctuation(content: str, selection: Selection | None) -> list[Problem]:
+    """Half-width punctuation inside Chinese sentences (core/punctuation.py): warnings only."""
+    from .core.content import list_sources
+    from .core.punctuation import punctuation_warnings
+
+    files = sorted(selection.files) if selection is not None and selection.everything is None else list_sources(content)[0]
+    return punctuation_warnings(content, files)
 
 
 def _requested_selection(args, config_path: str) -> Selection | None:
@@ -245,8 +254,9 @@ def _report(args, build, problems: list[Problem], changed: int | None,
 
 
 def _warn(args, warnings: list[Problem]) -> None:
-    """Warnings (posts dated into a closed bulletin): shown, never a failure."""
-    for warning in sorted(warnings):
+    """Warnings (posts dated into a closed bulletin, punctuation): shown, never a failure; by
+    file and line, and in their own order within a line (punctuation: by column)."""
+    for warning in sorted(warnings, key=lambda w: (w.path, w.line)):
         print(warning.github().replace("::error", "::warning", 1) if args.format == "github" else f"警告：{warning.text()}")
 
 
