@@ -266,12 +266,29 @@ def cmd_build(args) -> int:
     started = time.monotonic()
     with _build_status(), problem_log(args.content, logging.WARNING) as log:
         ok = build_site(args.content, args.site, args.strict, args.cache_dir, args.config,
-                        cache=not args.no_cache, jobs=args.jobs, trial=args.trial)
+                        cache=not args.no_cache, jobs=args.jobs, trial=args.trial, shard=args.shard)
     if not ok:
         print("构建失败，原有网站保持不变。", file=sys.stderr)
         return 1
     skipped = f"；发现 {log.problems} 个问题（见上），有问题的文章未发布" if log.problems else ""
-    print(f"网站已生成到 {args.site}（用时 {time.monotonic() - started:.1f} 秒）{skipped}。", file=sys.stderr)
+    what = f"第 {args.shard[0]}/{args.shard[1]} 份分片" if args.shard else "网站"
+    print(f"{what}已生成到 {args.site}（用时 {time.monotonic() - started:.1f} 秒）{skipped}。", file=sys.stderr)
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from .merge import MergeError, merge
+
+    started = time.monotonic()
+    try:
+        count = merge(args.parts, args.site)
+    except MergeError as err:
+        for line in err.lines:
+            print(f"错误：{line}", file=sys.stderr)
+        print("合并失败，原有网站保持不变。", file=sys.stderr)
+        return 1
+    print(f"已把 {len(args.parts)} 份分片（{count} 个文件）合并到 {args.site}"
+          f"（用时 {time.monotonic() - started:.1f} 秒）。", file=sys.stderr)
     return 0
 
 
@@ -348,6 +365,16 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _shard(text: str) -> tuple[int, int]:
+    """`--shard K/N`: part K of N (core/shards.py says what is wrong, in Chinese)."""
+    from .core.shards import ShardError, parse_shard
+
+    try:
+        return parse_shard(text)
+    except ShardError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="portal", description="三级联创网络互动平台：检查、构建、预览、投稿")
     root.add_argument("--config", default=None, help="mkdocs.yml 路径（默认当前目录的 mkdocs.yml）")
@@ -371,7 +398,14 @@ def parser() -> argparse.ArgumentParser:
                        help="每组并行任务最多 N 个工作进程；1 表示不启动任何进程（网站内容相同）")
     build.add_argument("--trial", action="store_true",
                        help="试构建：只检查能否生成、不发布（允许 site_url 是本机地址）")
+    build.add_argument("--shard", type=_shard, default=None, metavar="K/N",
+                       help="只构建 N 份中的第 K 份（CI 中 N 个任务各建一份，再用 portal merge 合并）")
     build.set_defaults(func=cmd_build)
+
+    merge = sub.add_parser("merge", help="把 portal build --shard 的各份合并成完整网站")
+    merge.add_argument("parts", nargs="+", metavar="PART", help="各分片的文件夹（portal build --shard K/N 的 --site）")
+    merge.add_argument("--site", default="site")
+    merge.set_defaults(func=cmd_merge)
 
     serve = sub.add_parser("serve", help="本地预览（显示草稿，保存即刷新）")
     serve.add_argument("--content", default="content")

@@ -26,6 +26,7 @@ from .core.render import LinkContext, MarkdownRenderer, Rendered, check_anchors
 from .core.urls import page_url, reserved_ids
 from .core.views import Site, View, build_site
 from .pages.listing import PageContext
+from .shards import Part
 from .topics_build import finish_topics
 from .workers import BuildMode
 
@@ -57,6 +58,7 @@ class PortalBuild:
         self.posts_by_source: dict[str, Post] = {}
         self.registers = Registers()  # 联创台账: pairings, groups, projects (core.registers)
         self.incentives = Incentives()  # 考核评比激励: closed bulletins, assessments, honours (core.incentives)
+        self.part: Part | None = None  # shards.Part of a sharded build (`portal build --shard K/N`): the files it writes
         self._derived: dict[str, object] = {}
         self._derived_from: list | None = None  # the post list `_derived` was computed from
         self._parse_settings: str | None = None

@@ -33,6 +33,7 @@ from .pages.listing import plain_view_inputs, render_view
 from .pages.post import post_footer, post_header
 from .pages.registers import post_register_blocks
 from .plugin_config import PortalPluginConfig, check_options, portal_config
+from .shards import owned, plan_part
 from .sitebuild import empty_aside
 from .theme_env import list_visible_templates, reach_material
 
@@ -66,6 +67,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.loaded_urls: list[str] = []  # post URLs whose folders were made before any post was dropped
         self.inputs_settings = ""  # what every page's inputs share (see page_inputs)
         self.gc_threshold: tuple | None = None  # the collector's setting before this build (see on_config)
+        self.shard: tuple[int, int] | None = None  # (K, N) of `portal build --shard K/N` (shards.py)
         self.trial = False  # a strict build that is not published (`portal build --trial`): a local site_url is fine
         self.site_info: list = []  # identity.FooterItem lines of every page's footer
 
@@ -146,6 +148,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.feed_index = {f.key: f for f in self.build.site.feeds}
         self._take_own_pages(files, config)
         self._fix_material_bundle(files, config)
+        self.own = owned(self.build.part, self.own)  # a sharded build draws its own part's pages only
         self.folders.add([f.url for f in self.own if self.build.post(f.src_uri) is None])
         return files
 
@@ -166,7 +169,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def _make_post_folders(self) -> None:
         gc.freeze()  # the loaded posts: before the render, folder and search workers fork, so they share them
-        self.loaded_urls = [post.url for post in self.build.portal.posts]
+        if self.shard is not None:
+            self.build.part = plan_part(self.build, *self.shard)
+        self.loaded_urls = owned(self.build.part, [post.url for post in self.build.portal.posts], str)
         self.folders.add(self.loaded_urls)
 
     def _take_own_pages(self, files: Files, config) -> None:

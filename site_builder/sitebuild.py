@@ -61,18 +61,21 @@ def check(content: str, path: str | None = None, render_only: set[str] | None = 
 
 
 def build_site(content: str, site: str, strict: bool = False, cache_dir: str | None = None,
-               path: str | None = None, cache: bool = True, jobs: int | None = None, trial: bool = False) -> bool:
+               path: str | None = None, cache: bool = True, jobs: int | None = None, trial: bool = False,
+               shard: tuple[int, int] | None = None) -> bool:
     """Build into a temporary folder and swap it in only when the build succeeded.
 
     An interrupted or failed build leaves the previous site exactly as it was. `cache` and
     `jobs`: the one switch of caches and worker processes (see workers.py). A `trial` build
-    is not published: it may keep a site_url that names this machine.
+    is not published: it may keep a site_url that names this machine. `shard` (K, N): build
+    part K of N only, with its manifest (shards.py; `portal merge` joins the parts).
     """
     target = os.path.abspath(site)
     temporary = target.rstrip(os.sep) + ".portal-tmp"
     config = mkdocs_config(content, temporary, strict, cache_dir, path, cache, jobs)
     options = config.plugins["portal"].config
     config.plugins["portal"].trial = trial
+    config.plugins["portal"].shard = shard
     cache_lock = [cache_lock_path(options.cache_dir)] if options.cache and options.cache_dir else []
     try:
         with exclusive([site_lock_path(target), *cache_lock], _say_waiting, optional=tuple(cache_lock)):
@@ -102,6 +105,11 @@ def _build_and_swap(config, temporary: str, target: str, mode: BuildMode) -> boo
         raise
     finally:
         config.plugins.on_shutdown()
+    portal = config.plugins["portal"]
+    if portal.shard is not None:
+        from .shards import finish_part
+
+        finish_part(temporary, portal.build, config)
     _swap(temporary, target, mode)
     return True
 

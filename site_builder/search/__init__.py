@@ -59,7 +59,7 @@ class PostIndexing:
         self.root = os.path.join(site_dir, INDEX_DIR)
         self.library = bundle(_bundle_cache(build))
         self.settings = search_settings(build)
-        self.planned = planned_post_shards(build, self.settings)
+        self.planned = [p for p in planned_post_shards(build, self.settings) if _owns(build, p.name)]
         cache = ShardCache(build.cache_dir)
         todo = [p for p in self.planned if not cache.known(p.name, p.key)]
         self.pool, self.futures = None, []
@@ -124,6 +124,11 @@ def _post_shard_job(planned, root: str, library) -> list[str]:
     return take_cache_problems()
 
 
+def _owns(build, shard: str) -> bool:
+    """Whether this build writes `shard` (every shard, unless it is one part of a sharded build)."""
+    return build.part is None or build.part.owns(f"{INDEX_DIR}/{shard}/")
+
+
 def _bundle_cache(build) -> str | None:
     return os.path.join(build.cache_dir, "search") if build.cache_dir else None
 
@@ -153,7 +158,8 @@ def write(build, site_dir: str) -> None:
         job = build.search_indexing
     build.search_indexing = None
     try:
-        write_pages_shard(build, site_dir, job.root, job.library, job.settings)
+        if _owns(build, PAGES_SHARD):
+            write_pages_shard(build, site_dir, job.root, job.library, job.settings)
     except BaseException:
         job.cancel()
         raise
