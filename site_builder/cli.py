@@ -263,6 +263,11 @@ def _warn(args, warnings: list[Problem]) -> None:
 def cmd_build(args) -> int:
     from .sitebuild import build_site
 
+    if args.shard and not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        print("错误：分片构建（--shard）须设置环境变量 SOURCE_DATE_EPOCH，且各份使用同一个值，合并后的网站才与一次构建相同。"
+              "修改方法：在每个构建作业中设置同一个值，例如先运行 export SOURCE_DATE_EPOCH=1767225600"
+              "（CI 中取本次运行开始的时间，见 docs/sharding.md）", file=sys.stderr)
+        return 2
     started = time.monotonic()
     with _build_status(), problem_log(args.content, logging.WARNING) as log:
         ok = build_site(args.content, args.site, args.strict, args.cache_dir, args.config,

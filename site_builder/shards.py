@@ -10,8 +10,9 @@ built from, so that `merge` refuses parts that do not belong together:
 
 - `settings`: mkdocs.yml, the portal's code, the theme, the library versions;
 - `epoch`: SOURCE_DATE_EPOCH; `plan`: the part of every system;
-- `shared`: every content file outside the system folders (orgs.yml, registers, pages) and
-  the fields every part reads of every post (front matter, summary, picture);
+- `shared`: every content file outside the system folders (orgs.yml, registers, pages), and
+  what other parts read of the system folders: every post's front matter and fields, its
+  summary, picture and anchors, the size of every other file;
 - `systems`: the digest of every system folder's files.
 
 A part other than part 1 depends only on `shared` and on its own systems' folders; part 1
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 from .cache import digest, stable_repr
 from .core.shards import owner, plan_parts
+from .core.sourcefile import split_front_matter
 
 MANIFEST = ".portal-part.json"  # a dot file: never a page of the site, and merge leaves it out
 FORMAT = "portal-part-1"
@@ -98,8 +100,7 @@ def settings_digest(build, config) -> str:
 
 
 def content_digests(build) -> dict:
-    """`shared` (files outside the system folders, every post's cross-part fields) and
-    `systems` (each system folder's files), as described above."""
+    """`shared` and `systems`: see the module's docstring."""
     systems = build.portal.orgs.systems
     shared: list = []
     folders: dict[str, list] = {s: [] for s in systems}
@@ -110,12 +111,25 @@ def content_digests(build) -> dict:
         for name in sorted(names):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             with open(os.path.join(current, name), "rb") as handle:
-                entry = (rel, digest(handle.read()))
+                data = handle.read()
             top = rel.split("/", 1)[0]
-            (folders[top] if "/" in rel and top in folders else shared).append(entry)
-    for post in build.portal.posts:  # what other parts' pages show of a post
+            if "/" not in rel or top not in folders:
+                shared.append((rel, digest(data)))
+                continue
+            folders[top].append((rel, digest(data)))
+            shared.append((rel, _seen_elsewhere(rel, data)))
+    for post in build.portal.posts:  # what other parts' pages show of a post, as the build read it
         rendered = build.rendered.get(post.source)
         fields = dataclasses.replace(post, body="", body_line=0, digest="")
-        shared.append((post.source, stable_repr(fields), repr(rendered.image if rendered else None)))
+        seen = (rendered.summary, rendered.image, sorted(rendered.anchors)) if rendered else None
+        shared.append((post.source, stable_repr(fields), stable_repr(seen)))
     return {"shared": digest(stable_repr(shared)),
             "systems": {s: digest(stable_repr(entries)) for s, entries in folders.items()}}
+
+
+def _seen_elsewhere(rel: str, data: bytes) -> str:
+    """What pages outside a system read of one of its files: a post's front matter (titles,
+    dates, tags in listings), any other file's size (links to it are checked against it)."""
+    if not rel.endswith(".md"):
+        return f"size {len(data)}"
+    return digest(split_front_matter(data.decode("utf-8", "replace")).front or "")

@@ -130,6 +130,12 @@ def test_an_edit_rebuilds_only_the_parts_it_touches(sharded, tmp_path):
     build(tree, work / "fresh", None)
     assert same_tree(work / "merged", work / "fresh") == []
     assert "新增乡村振兴" in (work / "merged" / source.relative_to(tree.content).with_suffix("") / "index.html").read_text(encoding="utf-8")
+    # a new title shows on other parts' pages (part 1's listings): the other parts are refused
+    source.write_text(source.read_text(encoding="utf-8").replace("title: 文章", "title: 改名的文章"), encoding="utf-8")
+    build(tree, work / f"part{plan[system]}", work / f"cache{plan[system]}", (plan[system], 3))
+    with pytest.raises(MergeError) as refused:
+        merge([str(work / f"part{n}") for n in (1, 2, 3)], str(work / "merged"))
+    assert "文章的标题、日期等信息不同" in refused.value.lines[0] and "重新构建全部分片" in refused.value.lines[0]
 
 
 def cli(*arguments: str) -> int:
@@ -201,6 +207,13 @@ def test_bad_shard_values_say_what_is_wrong(text, says, capsys):
     with pytest.raises(SystemExit):
         cli("build", "--shard", text)
     assert says in capsys.readouterr().err
+
+
+def test_a_shard_build_needs_source_date_epoch(monkeypatch, tmp_path, capsys):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert cli("build", "--shard", "1/2", "--content", str(tmp_path), "--site", str(tmp_path / "site")) == 2
+    assert "须设置环境变量 SOURCE_DATE_EPOCH" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()
 
 
 def test_plan_is_deterministic_and_balanced():
