@@ -14,7 +14,7 @@ from test_build_modes import same_tree, tree_files
 
 from portal_factory import FIXED_EPOCH, ORGS_YML, PortalTree
 from site_builder.cli import main
-from site_builder.core.shards import ShardError, owner, parse_shard, plan_parts
+from site_builder.core.shards import ShardError, parse_shard
 from site_builder.merge import MergeError, merge
 from site_builder.shards import MANIFEST
 from site_builder.sitebuild import build_site
@@ -214,23 +214,3 @@ def test_a_shard_build_needs_source_date_epoch(monkeypatch, tmp_path, capsys):
     assert cli("build", "--shard", "1/2", "--content", str(tmp_path), "--site", str(tmp_path / "site")) == 2
     assert "须设置环境变量 SOURCE_DATE_EPOCH" in capsys.readouterr().err
     assert not (tmp_path / "site").exists()
-
-
-def test_plan_is_deterministic_and_balanced():
-    counts = {"a": 50, "b": 40, "c": 30, "d": 20, "e": 10, "f": 10}
-    plan = plan_parts(counts, 3)
-    assert plan == plan_parts(dict(reversed(list(counts.items()))), 3)
-    loads = [sum(counts[s] for s, p in plan.items() if p == n) for n in (1, 2, 3)]
-    assert max(loads) - min(loads) <= 20 and loads[0] == min(loads)  # part 1 also writes the cross-level pages
-    assert plan_parts(counts, 1) == dict.fromkeys(counts, 1)
-    assert parse_shard(" 2 / 3 ") == (2, 3)
-
-
-def test_owner_of_site_paths():
-    plan = {"tax": 2, "radio": 3}
-    assert owner("tax/np/p1/index.html", plan) == 2
-    assert owner("pagefind/tax~2019-2023/pagefind-entry.json", plan) == 2
-    assert owner("pagefind/radio/x", plan) == 3
-    assert owner("pagefind/_pages/x", plan) == 1
-    assert owner("qa/tax/index.html", plan) == 1
-    assert owner("sitemap.xml", plan) == 1 and owner("taxes/index.html", plan) == 1
