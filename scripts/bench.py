@@ -11,7 +11,10 @@ One invocation, for each size N (default 1,000, 2,000 and 10,000 posts):
    steps 2–4 run three times, interleaved in a rotating order, the disk settled before each;
 5. our warm rebuild after editing one post (same content folder, same cache, a new site
    folder), three times, each after editing another post;
-6. a cold build of the edited tree, compared byte for byte with the last warm output.
+6. a cold build of the edited tree, compared byte for byte with the last warm output;
+7. with `--shards N`: the edited tree built in N parts (`portal build --shard K/N`, one after
+   another, each with an empty cache of its own, as N CI jobs would), then `portal merge`;
+   per-job and merge seconds, and the merged site compared byte for byte with step 6.
 
 The table shows the median of the three runs of each build (and every run's seconds).
 
@@ -314,6 +317,53 @@ def run_size(count: int, out: Path) -> dict:
             "identical": not differ}
 
 
+def run_sharded(count: int, out: Path, parts: int) -> dict:
+    """The sharded build of one size's (edited) tree, as N CI jobs would run it, one after
+    another here: `portal build --shard K/N`, each with an empty cache of its own, then
+    `portal merge`; the merged site is compared with the cold build of the same tree
+    (`check-site` of `run_size`)."""
+    work = out / f"n{count}"
+    log = work / "build.log"
+    jobs = []
+    for part in range(1, parts + 1):
+        for folder in (f"part-{part}", f"cache-part-{part}"):
+            shutil.rmtree(work / folder, ignore_errors=True)
+        settle()
+        command = portal(work / "content", work / f"part-{part}", work / f"cache-part-{part}") + ["--shard", f"{part}/{parts}"]
+        jobs.append(measure(command, log))
+    shutil.rmtree(work / "merged-site", ignore_errors=True)
+    settle()
+    merged = measure([sys.executable, "-m", "site_builder", "merge", *(str(work / f"part-{p}") for p in range(1, parts + 1)),
+                      "--site", str(work / "merged-site")], log)
+    differ = same_tree(work / "merged-site", work / "check-site")
+    for part in range(1, parts + 1):
+        for folder in (f"part-{part}", f"cache-part-{part}"):
+            shutil.rmtree(work / folder, ignore_errors=True)
+    return {"parts": parts, "jobs": jobs, "merge": merged, "differ": differ[:20],
+            "identical": not differ}
+
+
+def shard_table(results: list[dict]) -> str:
+    """Per-job and merge seconds of the sharded runs, beside the one-machine cold build."""
+    lines = ["| posts | one machine, cold (s) | part jobs, cold (s each) | CPU s each | peak RSS each | merge (s) | "
+             "slowest job + merge (s) | merged = one-machine build |", "|---:|---:|---|---|---|---:|---:|---|"]
+    for result in results:
+        sharded = result.get("sharded")
+        if not sharded:
+            continue
+        jobs = sharded["jobs"]
+        cold = result["rows"]["portal cold build"]["seconds"]
+        same = "byte-identical" if sharded["identical"] else "DIFFERENT: " + ", ".join(sharded["differ"][:10])
+        seconds = ", ".join(f"{job['seconds']:.1f}" for job in jobs)
+        cpu = ", ".join(f"{job['cpu']:.1f}" for job in jobs)
+        rss = ", ".join(f"{job['rss_kib'] / 1024:.0f} MB" for job in jobs)
+        merge = sharded["merge"]["seconds"]
+        slowest = max(job["seconds"] for job in jobs) + merge
+        lines.append(f"| {result['count']:,} | {cold:.1f} | {seconds} | {cpu} | {rss} | {merge:.1f} ({sharded['merge']['cpu']:.1f} CPU) | "
+                     f"{slowest:.1f} | {same} |")
+    return "\n".join(lines)
+
+
 def machine() -> str:
     memory = ""
     try:
@@ -368,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,2000,10000", help="comma-separated post counts")
     parser.add_argument("--out", default=None, help="work folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated trees and sites")
+    parser.add_argument("--shards", type=int, default=0, metavar="N",
+                        help="also build each size in N parts (portal build --shard K/N, one after another) and merge")
     args = parser.parse_args(argv)
     out = Path(args.out or tempfile.mkdtemp(prefix="portal-bench-")).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -379,16 +431,20 @@ def main(argv: list[str] | None = None) -> int:
     for count in [int(s) for s in args.sizes.split(",") if s.strip()]:
         print(f"… {count:,} posts", file=sys.stderr, flush=True)
         results.append(run_size(count, out))
+        if args.shards:
+            results[-1]["sharded"] = run_sharded(count, out, args.shards)
         costs.append(folder_cost(out))
         if not args.keep:
             for name in ("plain-site", "floor-site", "check-site", "cache-check"):
                 shutil.rmtree(out / f"n{count}" / name, ignore_errors=True)
     text = (f"Machine: {machine()}; creating a folder in the work folder took "
             f"{', '.join(f'{c:.0f}' for c in costs)} µs (before the first size and after each)\n\n{table(results)}\n")
+    if args.shards:
+        text += f"\nSharded ({args.shards} jobs run one after another here, each with an empty cache, then merge):\n\n{shard_table(results)}\n"
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     (out / "results.md").write_text(text, encoding="utf-8")
     print(text)
-    return 0 if all(r["identical"] for r in results) else 1
+    return 0 if all(r["identical"] and r.get("sharded", {"identical": True})["identical"] for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -403,6 +403,8 @@ def write(build, site_dir: str) -> None:
     writer = FeedWriter(build)
     cache = FeedCache(build, (__name__,))  # unchanged feeds are linked from the cache
     for feed in build.site.feeds:
+        if build.part is not None and not build.part.owns(feed.rss):
+            continue  # another part of a sharded build writes it (shards.py)
         if cache.restore(feed, site_dir):
             continue
         rss, atom = writer.documents(feed)
