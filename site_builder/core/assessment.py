@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from .orgs import ID_PATTERN, Orgs, Unit
 from .problems import Problem
@@ -122,7 +122,8 @@ def _read(source: str, year: int, data: bytes, orgs: Orgs, problems: list[Proble
         problems.append(problem)
         return None
     if not isinstance(record, LinedDict) or not isinstance(record.get("items"), list) or not record["items"]:
-        problems.append(Problem(source, getattr(record, "line", 1) or 1, "考核文件缺少 items（考核项目）列表",
+        line = record.line if isinstance(record, LinedDict) else 1
+        problems.append(Problem(source, line, "考核文件缺少 items（考核项目）列表",
                                 f"按投稿指南的格式写 items 和 results，例如：{EXAMPLE}"))
         return None
     _unknown(record, TOP_KEYS, source, problems)
@@ -156,7 +157,7 @@ def _items(entries: list, source: str, problems: list[Problem]) -> list[Assessme
                                     "weight 写一个大于 0 的数，例如 weight: 40"))
         else:
             items.append(AssessmentItem(item_id, str(entry.get("name") or item_id), weight))
-    return items if len(problems) == count and items else None
+    return items if len(problems) == count else None  # each entry gave an item or a problem
 
 
 def _results(entries, record: LinedDict, items: list[AssessmentItem], source: str, orgs: Orgs,
@@ -231,10 +232,7 @@ def _decimal(value) -> Decimal | None:
     """A number written in YAML as an exact Decimal (None when it is not a number)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    try:
-        number = Decimal(str(value))  # the shortest text of the float: what the staff wrote
-    except InvalidOperation:
-        return None
+    number = Decimal(str(value))  # the shortest text of the float: what the staff wrote (nan, inf too)
     return number if number.is_finite() else None
 
 

@@ -24,7 +24,8 @@ from .stats import QUARTER_NAMES, Period, PeriodStats, month_start, period_stats
 from .yamltext import LinedDict
 
 FOLDER = "bulletins"
-PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
+PERIOD_RE = re.compile(r"(\d{4})(?:-(?:(\d{2})|Q([1-4])))?")
+ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FIXED_COLUMNS = ("news", "experience", "qa")  # first in the units rows, as in the contract's CSV
 TOP_KEYS = ("period", "name", "number", "issued", "start", "end", "comment", "columns", "units", "silent",
             "counted", "answers")
@@ -39,7 +40,7 @@ class BulletinRefused(Exception):
 
 def parse_period(text: str) -> Period | None:
     """The period `2026-11`, `2026-Q3` or `2026` names (None when it names none)."""
-    match = PERIOD_RE.match(text or "")
+    match = PERIOD_RE.fullmatch(text or "")
     if not match:
         return None
     year, month, quarter = int(match.group(1)), match.group(2), match.group(3)
@@ -230,7 +231,7 @@ def _fault(source: str, record) -> tuple[int, str, str] | None:
     for key in ("issued", "start", "end"):
         if not _is_date(record.get(key)):
             return (record.line_of(key), f"{key} 必须是 YYYY-MM-DD 格式的日期", regenerate)
-    if not isinstance(record.get("comment", ""), (str, type(None))):
+    if not isinstance(record.get("comment"), (str, type(None))):
         return (record.line_of("comment"), "comment 必须是一段文字（Markdown）",
                 "写成 comment: | 然后在下一行起缩进两个空格书写")
     if not isinstance(record.get("columns"), dict) or not isinstance(record.get("units"), list) or not all(
@@ -244,13 +245,15 @@ def _fault(source: str, record) -> tuple[int, str, str] | None:
 
 
 def _is_date(value) -> bool:
-    if not isinstance(value, str):
+    """A `YYYY-MM-DD` text naming a real day (not the other ISO forms `date.fromisoformat` takes,
+    such as `20261202` or `2026-W49-3`)."""
+    if not isinstance(value, str) or not ISO_DAY_RE.fullmatch(value):
         return False
     try:
         date.fromisoformat(value)
     except ValueError:
         return False
-    return len(value) == 10
+    return True
 
 
 # -- posts that came too late ------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .orgs import Orgs, Unit
 from .problems import Problem
@@ -50,10 +51,10 @@ def _honour(entry, orgs: Orgs, problems: list[Problem]) -> Honour | None:
     for key in entry:
         if key not in KEYS:
             problems.append(Problem(SOURCE, entry.line_of(key), f"未知的键“{key}”", f"删除它或改成允许的键：{'、'.join(KEYS)}"))
-    year = entry.get("year")
+    year: Any = entry.get("year")  # a YAML value: checked below, a problem when wrong
     if isinstance(year, bool) or not isinstance(year, int) or not 1949 <= year <= 2200:
         problems.append(Problem(SOURCE, entry.line_of("year"), f"year“{year}”不是年份", "写四位年份，例如 year: 2026"))
-    title = entry.get("title")
+    title: Any = entry.get("title")
     if not isinstance(title, str) or not title.strip() or "\n" in title:
         problems.append(Problem(SOURCE, entry.line_of("title"), "缺少 title（表彰名称）或不是一行文字",
                                 "写成 title: 三级联创先进单位"))
@@ -61,7 +62,7 @@ def _honour(entry, orgs: Orgs, problems: list[Problem]) -> Honour | None:
     if not isinstance(by, str) or "\n" in by:
         problems.append(Problem(SOURCE, entry.line_of("by"), "by（表彰机关）必须是一行文字", "写成 by: 中共福建省直属机关工作委员会"))
     units = _units(entry, orgs, problems)
-    if len(problems) > count or not isinstance(year, int) or not isinstance(title, str) or not isinstance(by, str):
+    if len(problems) > count:  # a bad year, title or by is one of these problems
         return None
     return Honour(year, title.strip(), by.strip(), units, entry.line)
 

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
+from ..calendar import parse_day as calendar_day
 from ..orgs import NAME_UNSAFE, Orgs
 from ..problems import Problem
 from ..textcheck import FIX, describe, disallowed_char
 from ..yamltext import LinedDict
 
-DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 UNIT_REF_FIX = "写成 系统id/单位id（例如 tax/np-jo），该单位须已在 orgs.yml 中登记"
 
 
 def parse_day(value) -> date | None:
-    """A `YYYY-MM-DD` value as a date (None when it is not one)."""
-    match = DAY_RE.match(value.strip()) if isinstance(value, str) else None
-    if not match:
-        return None
-    try:
-        return date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
+    """A date of a register (`due`, `since`, a milestone's `date` …) as the working-day calendar
+    reads its days: `YYYY-MM-DD`, month and day with one or two digits (`2026-6-30`), spaces
+    around allowed; None for any other value or a day that does not exist."""
+    return calendar_day(value) if isinstance(value, str) else None
 
 
 def plain_text(value) -> str | None:

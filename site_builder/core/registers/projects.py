@@ -155,7 +155,7 @@ class _PlanReader:
         return parsed
 
     def past_day(self, key: str, what: str, line: int | None = None, value=None) -> date | None:
-        """A date that records something already done: not later than the build's tomorrow."""
+        """A date that records something already done: not later than the build's day (its today)."""
         parsed = parse_day(value) if value is not None else self.day(key, what)
         if value is not None and parsed is None:
             self._fail_line(key, line, f"{key}“{value}”不是有效日期", f"写成 {key}: 2026-06-30（年-月-日）")

@@ -14,7 +14,7 @@ from ..orgs import Orgs, Unit
 from ..problems import Problem
 from ..sourcefile import decode
 from ..views import Feed, Site, newest
-from .areas import area_and_below, units_in_area
+from .areas import area_and_below, area_chain, units_in_area
 from .pairings import GROUPS_FILE, PAIRINGS_FILE, Group, Pairing, load_groups, load_pairings
 from .projects import PROJECT_TYPE, ProjectIndex
 
@@ -132,13 +132,7 @@ def site_posts(site: Site) -> list:
 
 def unit_area_names(orgs: Orgs, unit: Unit) -> list[str]:
     """The unit's area and the areas it lies in, innermost first (for search and pages)."""
-    if not unit.area:
-        return []
-    names, current = [], orgs.areas.get(unit.area)
-    while current is not None and current.name not in names:
-        names.append(current.name)
-        current = orgs.areas.get(current.parent) if current.parent else None
-    return names
+    return [area.name for area in reversed(area_chain(orgs.areas, unit.area or ""))]
 
 
 __all__ = ["Registers", "load_registers", "register_feeds", "pairing_activity", "area_posts", "area_figures",
