@@ -134,10 +134,11 @@ def _paragraphs(body: str):
 
 
 def _nth(text: str, needle: str, n: int) -> int:
+    """Index of the (n+1)-th `needle` in `text` (the caller knows there are more than n)."""
     index = -1
     for _ in range(n + 1):
         index = text.find(needle, index + 1)
-    return max(index, 0)
+    return index
 
 
 def _line_of(text: str, index: int) -> int:

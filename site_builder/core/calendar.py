@@ -138,11 +138,11 @@ def _spans(data: LinedDict, key: str, lines: list[str], path: str, problems: lis
         problems.append(Problem(path, data.line_of(key), f"{key} 必须是日期列表", f"写成 {key}: [\"2026-10-01\"]"))
         return []
     spans: list[_Span] = []
-    search_from = data.line_of(key) - 1
+    where = (data.line_of(key) - 1, 0)  # 0-based line and column where the next item is looked for
     for item in value:
         text = str(item).strip() if isinstance(item, (str, int)) else repr(item)
-        line = _line_of(text, lines, search_from)
-        search_from = max(search_from, line - 1)
+        where = (item.line - 1, 0) if isinstance(item, LinedDict) else _find(text, lines, where)
+        line = where[0] + 1
         span, message = _parse_span(text, key)
         if span is None:
             problems.append(Problem(path, line, message, EXAMPLE))
@@ -151,12 +151,16 @@ def _spans(data: LinedDict, key: str, lines: list[str], path: str, problems: lis
     return spans
 
 
-def _line_of(text: str, lines: list[str], start: int) -> int:
-    """The first line at or after `start` (0-based) that holds `text`, 1-based."""
-    for index in range(max(start, 0), len(lines)):
-        if text and text in lines[index]:
-            return index + 1
-    return start + 1
+def _find(text: str, lines: list[str], where: tuple[int, int]) -> tuple[int, int]:
+    """(0-based line, column just after it) of the first `text` at or after `where`; `where`
+    itself when the text is empty or not found. Items written on one line (`["a", "a"]`) are
+    found one after the other, and the same date on two lines names each line."""
+    line, column = where
+    for index in range(line, len(lines)):
+        found = lines[index].find(text, column if index == line else 0) if text else -1
+        if found >= 0:
+            return index, found + len(text)
+    return where
 
 
 def _parse_span(text: str, key: str) -> tuple[tuple[date, date] | None, str]:

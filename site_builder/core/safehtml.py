@@ -11,7 +11,6 @@ are trimmed), so a URL that looks site-relative here cannot load from another ho
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 # Classes the enabled Markdown extensions write (admonition, details, tasklist, footnotes,
 # toc permalinks, superfences/highlight), and nothing else: a class is styling the post
@@ -94,8 +93,8 @@ def url_scheme(url: str) -> str:
 def is_remote(url: str) -> bool:
     """Whether a URL (normalised here) leaves the site: a scheme (`https:`, `data:`, even
     `https:host` without slashes) or an authority (`//host`, `/\\host`, `\\\\host`)."""
-    url = normalise_url(url)
-    return bool(url_scheme(url)) or url.startswith("//") or bool(urlsplit(url).netloc)
+    url = normalise_url(url)  # without a scheme, only `//` starts an authority (as urlsplit reads it)
+    return bool(url_scheme(url)) or url.startswith("//")
 
 
 # Elements that make a box of their own: a link around one could cover a whole page.

@@ -38,63 +38,62 @@ def load_yaml_file(data: bytes, path: str, yaml_fix: str) -> tuple[Any, Problem 
     """The YAML value of a register file (decoded as `decode` does), or the problem that stops
     reading it: a wrong encoding, or the YAML error's line with `yaml_fix` as the fix."""
     text, problem = decode(data, path)
-    if problem or text is None:
-        return None, problem or Problem(path, 0, "无法读取文件", "把文件存为 UTF-8 编码")
+    if text is None:  # not UTF-8: `decode` says so
+        return None, problem
     try:
         return load_yaml(text), None
     except YamlError as err:
         return None, Problem(path, err.line, err.message, yaml_fix)
 
 
+# Characters Chinese text is made of: CJK ideographs (extension A, the unified block, the
+# compatibility block, the supplementary planes), CJK and full-width punctuation, curly quotes,
+# dashes, ellipses and the middle dot.
+_CHINESE = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F), (0x3000, 0x303F),
+            (0xFF01, 0xFF5E), (0x2014, 0x2026), (0xB7, 0xB7))
+CHINESE_SHARE = 0.8  # of the non-ASCII characters, for a Chinese legacy encoding to be named
+
+
 def _guess_encoding(data: bytes) -> str:
-    """Name the likely encoding; Chinese legacy encodings are tried first, since
-    short Chinese texts are easily mistaken for Korean or Japanese by detectors."""
+    """Name the likely encoding. Chinese legacy encodings are tried first, since short Chinese
+    texts are easily mistaken for Korean or Japanese by detectors: GBK/GB18030 when it reads the
+    non-ASCII characters as Chinese, else Big5 when that does, else charset-normalizer's guess."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "UTF-16"
-    for name, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        if sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= len(text) // 10:
+    for encoding, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
+        if _chinese_share(data, encoding) >= CHINESE_SHARE:
             return label
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:65536]).best()
-    name = best.encoding if best else "未知编码"
-    return {"gb2312": "GBK/GB2312", "gbk": "GBK", "gb18030": "GB18030", "big5": "Big5"}.get(name, name.upper())
+    return best.encoding.upper() if best else "未知编码"
+
+
+def _chinese_share(data: bytes, encoding: str) -> float:
+    """Share of Chinese characters among the non-ASCII ones of `data` read as `encoding`
+    (0 when it cannot be read so)."""
+    try:
+        wide = [ord(ch) for ch in data.decode(encoding) if ch > "\x7f"]
+    except UnicodeDecodeError:
+        return 0.0
+    chinese = sum(any(low <= code <= high for low, high in _CHINESE) for code in wide)
+    return chinese / len(wide) if wide else 0.0
 
 
 def _iconv_name(data: bytes) -> str:
+    """The `iconv -f` name of the likely encoding (GB18030, a superset of GBK and GB2312, when unsure)."""
     guess = _guess_encoding(data)
-    if guess.startswith("GB"):
-        return "GB18030"
-    if guess == "UTF-16":
-        return "UTF-16"
-    return guess if guess != "未知编码" else "GB18030"
+    return "GB18030" if guess.startswith("GB") or guess == "未知编码" else guess
 
 
 def split_front_matter(text: str) -> SourceText:
-    """Split `---` front matter from the body; body_line counts from 1."""
+    """Split `---` front matter from the body; body_line counts from 1. The front matter ends at
+    the first later line that is `---` or `...` (trailing spaces allowed)."""
     if not text.startswith("---\n") and text.strip() != "---":
         return SourceText(None, text, 1)
-    end = _closing_fence(text)
-    if end is None:
-        return SourceText(text[4:], "", text.count("\n") + 2, closed=False)
-    front = text[4:end]
-    rest_start = text.find("\n", end + 1)
-    body = text[rest_start + 1:] if rest_start != -1 else ""
-    return SourceText(front, body, front.count("\n") + 3)
-
-
-def _closing_fence(text: str) -> int | None:
-    pos = 3
-    while True:
-        pos = text.find("\n", pos)
-        if pos == -1:
-            return None
-        line_end = text.find("\n", pos + 1)
-        line = text[pos + 1: line_end if line_end != -1 else len(text)]
-        if line.rstrip() in ("---", "..."):
-            return pos + 1
-        pos += 1
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front = "".join(line + "\n" for line in lines[1:index])
+            return SourceText(front, "\n".join(lines[index + 1:]), index + 2)
+    return SourceText(text[4:], "", len(lines) + 1, closed=False)

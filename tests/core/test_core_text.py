@@ -49,7 +49,7 @@ def test_decode_utf8_drops_the_bom_and_normalises_line_ends():
 
 @pytest.mark.parametrize("data, line, named, iconv", [
     ("---\ntitle: 简体中文的文章\n".encode("gbk"), 2, "GBK/GB18030", "GB18030"),
-    ("第一行\n第二行".encode("big5"), 1, "GBK/GB18030", "GB18030"),  # Big5 bytes decode as GB18030 too
+    ("第一行\n第二行".encode("big5"), 1, "Big5", "Big5"),  # decodes as GB18030 too, but not as Chinese
     ("---\ntitle: x\n".encode("utf-16"), 1, "UTF-16", "UTF-16"),
     ("a\nb\nc\n\xe9t\xe9".encode("latin-1"), 4, None, None),
 ])
@@ -119,10 +119,10 @@ def test_yaml_errors_say_what_and_where(text, first_line, line, message):
     assert str(caught.value) == message
 
 
-def test_other_yaml_errors_keep_the_parser_words_and_the_line():
+def test_a_key_after_a_list_item_is_explained_in_chinese_on_its_line():
     with pytest.raises(YamlError) as caught:
         load_yaml("- a\nb: 1\n", 4)
-    assert caught.value.line == 5 and caught.value.message.startswith("YAML 格式错误：did not find")
+    assert (caught.value.line, caught.value.message) == (5, "YAML 格式错误：列表的各项缩进不一致（每项以“- ”开头，并上下对齐）")
 
 
 # -- URL rules ----------------------------------------------------------------
