@@ -71,13 +71,13 @@ def _guess_encoding(data: bytes) -> str:
 
 def _chinese_share(data: bytes, encoding: str) -> float:
     """Share of Chinese characters among the non-ASCII ones of `data` read as `encoding`
-    (0 when it cannot be read so)."""
+    (0 when it cannot be read so). `data` is not UTF-8, so it holds a byte above 0x7F, which
+    both encodings read as part of a non-ASCII character: there is at least one."""
     try:
         wide = [ord(ch) for ch in data.decode(encoding) if ch > "\x7f"]
     except UnicodeDecodeError:
         return 0.0
-    chinese = sum(any(low <= code <= high for low, high in _CHINESE) for code in wide)
-    return chinese / len(wide) if wide else 0.0
+    return sum(any(low <= code <= high for low, high in _CHINESE) for code in wide) / len(wide)
 
 
 def _iconv_name(data: bytes) -> str:

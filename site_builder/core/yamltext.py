@@ -95,10 +95,11 @@ def _check_graph(root: yaml.Node, lines: list[str]) -> None:
         start = lines[line - 1][node.start_mark.column:][:1] if line <= len(lines) else ""
         if start in ("&", "!"):
             raise YamlError(ALIAS_MESSAGE if start == "&" else TAG_MESSAGE, line)
+        # children pushed last first, so the first problem in the file is the one reported
         if isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+            stack.extend((child, depth + 1) for child in reversed(node.value))
         elif isinstance(node, yaml.MappingNode):
-            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+            stack.extend((child, depth + 1) for pair in reversed(node.value) for child in reversed(pair))
 
 
 def _load_document(text: str):

@@ -39,6 +39,18 @@ def test_simplified_chinese_legacy_files_are_named_gbk_and_converted_from_gb1803
     assert named(data) == ("GBK/GB18030", "GB18030")
 
 
+@pytest.mark.parametrize("char", ["\u3400", "\u4dbf", "\u4e00", "\u9fff", "\uf900", "\ufaff", "\U00020000", "\U0003134f",
+                                  "\u3000", "\u303f", "\uff01", "\uff5e", "\u2014", "\u2026", "\u00b7"])
+def test_the_first_and_last_characters_of_each_chinese_block_count_as_chinese(char):
+    # ideographs of extension A, the unified and compatibility blocks, the supplementary planes;
+    # CJK and full-width punctuation, dashes to ellipsis, the middle dot
+    assert named(("中" + char * 4).encode("gb18030")) == ("GBK/GB18030", "GB18030")
+
+
+def test_delete_characters_are_ascii_not_foreign_letters():
+    assert named("中文测试\x7f\x7f\x7f".encode("gbk")) == ("GBK/GB18030", "GB18030")
+
+
 @pytest.mark.parametrize("data", [
     TRADITIONAL.encode("big5"),
     "第一行\n第二行".encode("big5"),

@@ -147,3 +147,16 @@ def test_lines_shift_in_lists_of_mappings_and_nested_mappings():
     unit = data["units"][0]
     assert (unit.line, unit.line_of("id"), unit.line_of("name")) == (11, 11, 12)
     assert (unit["name"].line, unit["name"].line_of("zh"), unit["name"].line_of("absent")) == (13, 13, 13)
+
+
+def test_the_first_problem_in_the_file_is_the_one_reported():
+    text = "a: 1\nb: [x, &y 2]\nc:\n  - !!int 3\n  - " + "[" * 40 + "]" * 40 + "\nd: &z 4\n"
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text)
+    assert (caught.value.line, caught.value.message) == (2, f"YAML 格式错误：{ALIAS}")
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text.replace("&y ", ""))
+    assert (caught.value.line, caught.value.message) == (4, f"YAML 格式错误：{TAG}")
+    with pytest.raises(YamlError) as caught:
+        load_yaml("k: 0\n" + text.replace("&y ", "").replace("!!int ", ""))
+    assert (caught.value.line, caught.value.message) == (6, f"YAML 格式错误：嵌套超过 {MAX_DEPTH} 层")
