@@ -74,7 +74,7 @@ def _footnotes(body: str) -> Overrun | None:
 
 
 def _scan_cost(body: str) -> Overrun | None:
-    cost = _open_brackets(body, "[", "]", paragraph=True) + _open_brackets(body, "(", ")", paragraph=True)
+    cost = _open_brackets(body, "[", "]") + _open_brackets(body, "(", ")")
     cost += _open_tags(body) + _marker_lines(body)
     if cost > MAX_SCAN:
         return Overrun(_line_of(body, len(body) - len(body.lstrip())), "正文的 Markdown 结构过于复杂，生成网页会耗时过长（未配对的 [ ( < 符号或成串的标记过多）",
@@ -83,7 +83,7 @@ def _scan_cost(body: str) -> Overrun | None:
     return None
 
 
-def _open_brackets(body: str, opener: str, closer: str, paragraph: bool) -> int:
+def _open_brackets(body: str, opener: str, closer: str) -> int:
     """Characters scanned by every `opener` looking for its `closer`: the distance to the matching
     one, or to the end of its paragraph when there is none."""
     if opener not in body:

@@ -140,12 +140,12 @@ def _spans(data: LinedDict, key: str, lines: list[str], path: str, problems: lis
     spans: list[_Span] = []
     where = (data.line_of(key) - 1, 0)  # 0-based line and column where the next item is looked for
     for item in value:
-        text = str(item).strip() if isinstance(item, (str, int)) else repr(item)
+        text = str(item).strip()
         where = (item.line - 1, 0) if isinstance(item, LinedDict) else _find(text, lines, where)
         line = where[0] + 1
-        span, message = _parse_span(text, key)
-        if span is None:
-            problems.append(Problem(path, line, message, EXAMPLE))
+        span = _parse_span(text, key)
+        if isinstance(span, str):
+            problems.append(Problem(path, line, span, EXAMPLE))
         else:
             spans.append(_Span(span[0], span[1], line, text))
     return spans
@@ -157,25 +157,26 @@ def _find(text: str, lines: list[str], where: tuple[int, int]) -> tuple[int, int
     found one after the other, and the same date on two lines names each line."""
     line, column = where
     for index in range(line, len(lines)):
-        found = lines[index].find(text, column if index == line else 0) if text else -1
+        found = lines[index].find(text, column if index == line else 0)  # "" is found where it starts
         if found >= 0:
             return index, found + len(text)
     return where
 
 
-def _parse_span(text: str, key: str) -> tuple[tuple[date, date] | None, str]:
+def _parse_span(text: str, key: str) -> tuple[date, date] | str:
+    """The first and last day of a date or range, or what is wrong with it."""
     first_text, dots, last_text = text.partition("..")
     first = parse_day(first_text)
     last = parse_day(last_text) if dots else first
     if first is None or last is None:
-        return None, f"{key} 中的“{text}”不是有效日期"
+        return f"{key} 中的“{text}”不是有效日期"
     if last < first:
-        return None, f"区间“{text}”的结束日期早于开始日期"
+        return f"区间“{text}”的结束日期早于开始日期"
     if (last - first).days >= LONGEST_RANGE:
-        return None, f"区间“{text}”长达 {(last - first).days + 1} 天，超过 {LONGEST_RANGE} 天"
+        return f"区间“{text}”长达 {(last - first).days + 1} 天，超过 {LONGEST_RANGE} 天"
     if key == "workdays" and dots:
-        return None, f"workdays 中的“{text}”是区间：调休上班日须逐日列出"
-    return (first, last), ""
+        return f"workdays 中的“{text}”是区间：调休上班日须逐日列出"
+    return first, last
 
 
 def parse_day(text: str) -> date | None:

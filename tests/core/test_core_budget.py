@@ -53,11 +53,12 @@ def test_lines_nested_24_levels_or_less_pass(line):
 
 
 def test_footnote_references_above_300_name_the_301st():
-    refs = ["正文[^1]"] * 301
+    refs = ["[^1]"] * 310  # one a line, from the first character on: the 301st is on line 301
     assert check_budget("\n".join(refs)) == Overrun(
-        301, "正文中的脚注引用“[^”过多（301 处，上限 300 处）", "减少脚注；参考文献可以写成普通的编号列表")
+        301, "正文中的脚注引用“[^”过多（310 处，上限 300 处）", "减少脚注；参考文献可以写成普通的编号列表")
     assert check_budget("\n".join(refs[:300])) is None
-    assert line_of("[^1]" * 299 + "\n\n\n[^2][^3]") == 4
+    assert line_of("\n".join(refs[:301])) == 301
+    assert line_of("[^1]" * 299 + "\n\n\n[^2][^3]\n[^4]") == 4
 
 
 # Unclosed brackets: each `[` scans to the end of its paragraph. 625 of them followed by 1287
@@ -136,3 +137,35 @@ def test_nesting_is_checked_before_footnotes_and_footnotes_before_the_scan():
     deep, notes, brackets = "- " * 30, "[^1]" * 301, "[" * 1500
     assert line_of(f"{brackets}\n\n{notes}\n\n{deep}") == 5
     assert line_of(f"{brackets}\n\n{notes}") == 3
+
+
+def test_closed_round_brackets_cost_only_their_distance_too():
+    assert check_budget("(" + "x" * 999_989 + ")" + "(" * 4) is None  # 999,990 + 10
+    assert check_budget("(" + "x" * 999_989 + ")" + "(" * 5) == Overrun(1, SCAN_MESSAGE, SCAN_FIX)
+
+
+def test_every_closed_pair_adds_its_distance():
+    # two pairs of 499,999 and two unclosed `[` (2 + 1): 1,000,001
+    assert check_budget(("[" + "x" * 499_998 + "]") * 2 + "[[") == Overrun(1, SCAN_MESSAGE, SCAN_FIX)
+    assert check_budget(("[" + "x" * 499_998 + "]") * 2 + "[") is None  # 999,999
+
+
+def test_a_closing_angle_before_a_tag_does_not_close_it():
+    assert check_budget("x>" + "<a" * 1000) == Overrun(1, SCAN_MESSAGE, SCAN_FIX)
+
+
+def test_marker_paragraphs_add_up_and_count_their_own_length():
+    # two paragraphs of 800 lines "#xxxxxx": 800 × 6399 // 8 = 639,900 each, 1,279,800 together
+    block = "\n".join(["#xxxxxx"] * 800)
+    assert check_budget(block + "\n\n" + block) == Overrun(1, SCAN_MESSAGE, SCAN_FIX)
+    assert check_budget(block) is None
+    # a paragraph's cost is its own length, wherever it starts: 999,875 after a preface
+    assert check_budget("前言\n\n" + "\n".join(["#xxxxxx"] * 1000)) is None
+
+
+def test_marker_cost_is_counted_in_whole_units():
+    # 67 marker lines, 119,403 characters: 67 × 119,403 = 8,000,001, // 8 = 1,000,000 (the limit)
+    lines = ["#" + "x" * 1780] * 66 + ["#" + "x" * 1790]
+    body = "\n".join(lines)
+    assert len(body) == 119_403 and check_budget(body) is None
+    assert check_budget(body + "x") == Overrun(1, SCAN_MESSAGE, SCAN_FIX)

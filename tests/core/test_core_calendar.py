@@ -12,8 +12,13 @@ from site_builder.core.calendar import PLAIN_WEEK, WorkCalendar, load_calendar, 
 from site_builder.core.problems import Problem
 
 D = date.fromisoformat
-NATIONAL_DAY = WorkCalendar(holidays=tuple(D("2026-10-01") + timedelta(days=n) for n in range(7)),
-                            workdays=(D("2026-09-20"), D("2026-10-10")))
+
+
+def national_day() -> WorkCalendar:
+    """Made in each test (not at import), so that every test runs the calendar's own set-up."""
+    return WorkCalendar(holidays=tuple(D("2026-10-01") + timedelta(days=n) for n in range(7)),
+                        workdays=(D("2026-09-20"), D("2026-10-10")))
+
 EXAMPLE = '写成 "2026-10-01" 或区间 "2026-10-01..2026-10-07"（含首尾两天）'
 
 
@@ -32,7 +37,7 @@ EXAMPLE = '写成 "2026-10-01" 或区间 "2026-10-01..2026-10-07"（含首尾两
 ])
 def test_weekdays_after_the_start_up_to_the_end(start, end, count):
     assert weekdays_between(D(start), D(end)) == count
-    assert PLAIN_WEEK.workdays_between(D(start), D(end)) == count
+    assert WorkCalendar().workdays_between(D(start), D(end)) == count
 
 
 @pytest.mark.parametrize("start, end, count", [
@@ -46,15 +51,15 @@ def test_weekdays_after_the_start_up_to_the_end(start, end, count):
     ("2026-10-13", "2026-09-29", 0),
 ])
 def test_working_days_follow_holidays_and_working_weekends(start, end, count):
-    assert NATIONAL_DAY.workdays_between(D(start), D(end)) == count
+    assert national_day().workdays_between(D(start), D(end)) == count
 
 
 def test_which_days_are_working_days():
     expected = {"2026-09-19": False, "2026-09-20": True, "2026-09-30": True, "2026-10-01": False,
                 "2026-10-03": False, "2026-10-07": False, "2026-10-08": True, "2026-10-10": True,
                 "2026-10-11": False, "2026-10-12": True, "2026-12-31": True, "2026-01-05": True}
-    assert {day: NATIONAL_DAY.is_workday(D(day)) for day in expected} == expected
-    assert PLAIN_WEEK.is_workday(D("2026-10-01")) and not PLAIN_WEEK.is_workday(D("2026-10-10"))
+    assert {day: national_day().is_workday(D(day)) for day in expected} == expected
+    assert WorkCalendar().is_workday(D("2026-10-01")) and not WorkCalendar().is_workday(D("2026-10-10"))
 
 
 def test_a_weekday_listed_both_as_holiday_and_as_workday_is_a_working_day():
@@ -73,12 +78,12 @@ def test_a_weekday_listed_both_as_holiday_and_as_workday_is_a_working_day():
     ("2026-09-29", 0, "2026-09-29"),
 ])
 def test_the_day_a_number_of_working_days_is_reached(start, count, due):
-    assert NATIONAL_DAY.add_workdays(D(start), count) == D(due)
+    assert national_day().add_workdays(D(start), count) == D(due)
 
 
 def test_plain_week_due_day_skips_the_weekend():
-    assert PLAIN_WEEK.add_workdays(D("2026-11-27"), 1) == D("2026-11-30")
-    assert PLAIN_WEEK.add_workdays(D("2026-11-27"), 6) == D("2026-12-07")
+    assert WorkCalendar().add_workdays(D("2026-11-27"), 1) == D("2026-11-30")
+    assert WorkCalendar().add_workdays(D("2026-11-27"), 6) == D("2026-12-07")
 
 
 def test_calendar_repr_names_only_the_listed_days():
@@ -103,8 +108,8 @@ def test_the_published_form_reads_every_listed_day():
             'workdays: ["2026-09-20", "2026-10-10"]\n')
     found, problems = load_calendar(text)
     assert problems == []
-    assert found.holidays == (D("2026-09-25"),) + NATIONAL_DAY.holidays
-    assert found.workdays == NATIONAL_DAY.workdays
+    assert found.holidays == (D("2026-09-25"),) + national_day().holidays
+    assert found.workdays == national_day().workdays
 
 
 def test_one_date_may_stand_without_a_list():
@@ -221,3 +226,21 @@ def test_workdays_must_be_weekend_days_off_no_holiday():
 def test_an_empty_entry_is_named_on_its_key_line():
     _, problems = load_calendar('# 注释\nworkdays: [""]\n', "c.yml")
     assert problems == [Problem("c.yml", 2, "workdays 中的“”不是有效日期", EXAMPLE)]
+
+
+def test_two_equal_dates_on_one_line_are_both_on_that_line():
+    text = 'holidays: ["2026-10-01", "2026-10-01"]\n# 2026-10-01 是国庆节\n'
+    _, problems = load_calendar(text, "c.yml")
+    assert problems == [Problem("c.yml", 1, "holidays 中的“2026-10-01”与第 1 行的“2026-10-01”有重叠的日期",
+                                "合并成一个区间，或删除重复的日期")]
+
+
+def test_an_entry_at_the_start_of_a_continued_line_names_that_line():
+    _, problems = load_calendar("holidays: [\n2026-13-01, 2026-10-01]\n", "c.yml")
+    assert [(p.line, p.message) for p in problems] == [(2, "holidays 中的“2026-13-01”不是有效日期")]
+
+
+@pytest.mark.parametrize("text", ["2026-10-01..2026-13-01", "2026-13-01..2026-10-01", "2026-10-01..", "..2026-10-01"])
+def test_a_range_with_a_bad_end_is_not_a_date(text):
+    _, problems = load_calendar(f'holidays: ["{text}"]\n', "c.yml")
+    assert problems == [Problem("c.yml", 1, f"holidays 中的“{text}”不是有效日期", EXAMPLE)]
