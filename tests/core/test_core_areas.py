@@ -120,6 +120,19 @@ areas:
     ]
 
 
+def test_a_bad_or_repeated_id_is_named_on_the_id_line():
+    areas = "areas:\n  - name: 南平市\n    id: np\n  - name: 又一个南平\n    id: np\n  - name: 建瓯\n    id: Jianou\n"
+    orgs, problems, _ = orgs_of(areas)
+    assert list(orgs.areas) == ["np"]
+    assert problems == [("orgs.yml", 5, "属地 id“np”重复", "每个属地的 id 必须唯一"), ("orgs.yml", 7, "属地 id“Jianou”无效", ID_FIX)]
+
+
+def test_a_bad_leader_name_on_a_later_line_of_duty_is_named_there():
+    orgs, problems, text = orgs_of("", {"tax/sm": "        duty:\n          first: 王建国\n          in_charge: <李红>\n"})
+    assert problems == [("orgs.yml", line_of(text, "in_charge: <李红>"), "in_charge（分管领导）必须是一行纯文字", "写成 in_charge: 姓名")]
+    assert orgs.unit("tax/sm").duty == Duty("王建国")
+
+
 def test_an_unknown_parent_is_named_and_cut():
     orgs, problems, _ = orgs_of("areas:\n  - id: np\n    name: 南平市\n  - id: np-jo\n    name: 建瓯市\n    parent: nanping\n")
     assert problems == [("orgs.yml", 4, "属地“np-jo”的 parent“nanping”不存在",
@@ -153,6 +166,14 @@ areas:
     assert [(a.id, a.parent, a.children) for a in orgs.areas.values()] == [
         ("a", None, ["c"]), ("b", None, []), ("c", "a", []), ("d", None, [])]
     assert area_and_below(orgs.areas, "a") == ["a", "c"]
+
+
+def test_places_may_be_numbered_with_their_division_codes():
+    orgs, problems, _ = orgs_of("areas:\n  - id: '350700'\n    name: 南平市\n  - id: '350783'\n    name: 建瓯市\n"
+                                "    parent: 350700\n")
+    assert problems == []
+    assert [(a.id, a.parent, a.children) for a in orgs.areas.values()] == [("350700", None, ["350783"]),
+                                                                            ("350783", "350700", [])]
 
 
 def test_a_long_chain_without_cycle_is_kept():

@@ -122,6 +122,11 @@ def test_year_must_be_a_whole_year_from_1949_to_2200(year, ok):
     assert [(p.line, p.message.startswith("year“")) for p in problems] == ([] if ok else [(1, True)])
 
 
+def test_a_bad_year_is_named_on_its_own_line():
+    _, problems = load("- title: 先进单位\n  units: [tax/np]\n  year: 明年\n")
+    assert as_tuples(problems) == [("honours.yml", 3, "year“明年”不是年份", "写四位年份，例如 year: 2026")]
+
+
 @pytest.mark.parametrize("title", ["''", "'  '", "|\n    先进\n    单位", "[先进单位]", "2026"])
 def test_title_must_be_one_line_of_text(title):
     honours, problems = load(f"- year: 2026\n  title: {title}\n  units: [tax/np]\n")

@@ -157,6 +157,20 @@ def test_bad_values_are_named_on_their_lines():
     ]
 
 
+def test_a_bad_role_and_an_unknown_pair_are_named_on_their_own_lines():
+    text = "- leader: 张明\n  unit: tax/prov\n  role: <联络 fda/np>\n  since: 2026-01-01\n  pairs: [tax/np, fda/np]\n"
+    found, problems = pairings(text)
+    assert problems == [
+        ("pairings.yml", 3, "role（职务）必须是一行纯文字", "写成 role: 职务，不含 < > & \" 等符号和换行"),
+        ("pairings.yml", 5, "pairs 中的单位“fda/np”不存在", UNIT_REF_FIX)]
+    assert [(p.role, p.pairs) for p in found] == [(None, ("tax/np",))]
+
+
+def test_a_role_written_as_a_number_is_kept_as_text():
+    found, problems = pairings("- leader: 2026\n  role: 3\n  unit: tax/prov\n  pairs: [tax/np]\n  since: 2026-01-01\n")
+    assert problems == [] and [(p.leader, p.role) for p in found] == [("2026", "3")]
+
+
 def test_until_before_since_is_dropped_and_the_pairing_kept():
     found, problems = pairings("- leader: 张明\n  unit: tax/prov\n  pairs: [tax/np]\n  since: 2026-06-01\n"
                                "  until: 2026-05-31\n")

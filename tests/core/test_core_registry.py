@@ -101,16 +101,16 @@ def test_register_files_are_read_with_their_digests(tmp_path):
 
 
 def test_problems_of_both_files_and_of_progress_posts_are_returned_in_order(tmp_path):
-    gbk = "- leader: 张明\n  unit: tax/prov\n".encode("gbk")
-    (tmp_path / "pairings.yml").write_bytes(gbk)
-    (tmp_path / "groups.yml").write_text("- id: minbei\n  lead: tax/np\n  members: [tax/np]\n", encoding="utf-8")
+    gbk = "- id: minbei\n  name: 闽北联席片\n  lead: tax/np\n".encode("gbk")
+    (tmp_path / "groups.yml").write_bytes(gbk)
+    (tmp_path / "pairings.yml").write_text("- leader: 张明\n  unit: tax/prov\n  pairs: [tax/np]\n", encoding="utf-8")
     report = post("tax/np", "2026-05-01", "r1", project="tax/prov/none")
     report.extra["project_line"] = 6
     registers, problems = load_registers(str(tmp_path), ORGS, [report], NOW)
-    assert [(p.path, p.line) for p in problems] == [("pairings.yml", 1), ("groups.yml", 1), ("tax/np/r1.md", 6)]
-    assert problems[0].message.startswith("文件不是 UTF-8 编码") and problems[1].message == "缺少 name（联席片名称）"
+    assert [(p.path, p.line) for p in problems] == [("pairings.yml", 1), ("groups.yml", 2), ("tax/np/r1.md", 6)]
+    assert problems[0].message == "缺少 since（挂点开始日期）" and problems[1].message.startswith("文件不是 UTF-8 编码")
     assert registers.pairings == [] and registers.groups == []
-    assert registers.digests["pairings.yml"] == hashlib.sha1(gbk).hexdigest()
+    assert registers.digests["groups.yml"] == hashlib.sha1(gbk).hexdigest()
 
 
 def test_a_folder_named_like_a_register_file_is_no_file(tmp_path):
@@ -165,15 +165,16 @@ def test_a_places_figures_count_the_year_of_the_reference_time():
              post("tax/np-jo", "2026-03-01", "county"),
              post("tax/np-jo", "2025-12-20", "q-old", "qa", question="问？", answered=at("2026-01-04")),
              post("tax/np-jo", "2025-11-20", "q-older", "qa", question="问？", answered=at("2025-11-24")),
+             post("tax/np", "2026-02-02", "q-new", "qa", question="问？", answered=at("2026-02-03")),
              post("radio/np-jo", "2026-10-08", "q-open", "qa", question="问？"),
-             project("tax/np-jo", "p-old"), project("tax/sm", "p-sm", "2026-02-01")]
+             project("tax/np-jo", "p-old"), project("tax/sm", "p-sm", "2026-02-01"), project("radio/np", "p-radio")]
     registers = Registers(projects=ProjectIndex(posts, NOW))
     figures = area_figures(ORGS, site_of(posts), registers, "np", NOW)
-    # units: tax/np, tax/np-jo, radio/np-jo; posts of 2026: new-year, county, q-open (3), one adopted;
-    # answered in 2026: q-old; projects led (any year): p-old; silent (no post of the year in its folder): none,
+    # units: tax/np, tax/np-jo, radio/np-jo; posts of 2026: new-year, county, q-new, q-open (4), one adopted;
+    # answered in 2026: q-old, q-new (q-older in 2025); projects led (any year): p-old (not p-sm, p-radio); silent (no post of the year in its folder): none,
     # since the question asked of radio/np-jo in 2026 is a post of its folder
     assert (figures.year, figures.units, figures.posts, figures.adopted, figures.answered, figures.projects,
-            figures.silent) == (2026, 3, 3, 1, 1, 1, 0)
+            figures.silent) == (2026, 3, 4, 1, 2, 1, 0)
     assert area_figures(ORGS, site_of(posts), Registers(), "sm", NOW).projects == 0
     empty = area_figures(ORGS, site_of([]), Registers(), "np-jo", NOW)
     assert (empty.units, empty.posts, empty.silent) == (2, 0, 2)

@@ -76,7 +76,7 @@ def _read_area(entry, path: str, areas: dict[str, Area], problems: list[Problem]
         problems.append(Problem(path, entry.line_of("name"), f"属地“{area_id}”缺少 name 或 name 不是一行纯文字",
                                 "写成 name: 南平市"))
         name = area_id
-    committee = plain_text(entry.get("committee")) if "committee" in entry else None
+    committee = plain_text(entry.get("committee"))
     if "committee" in entry and committee is None:
         problems.append(Problem(path, entry.line_of("committee"), "committee 必须是一行纯文字",
                                 "写成 committee: 中共南平市直属机关工作委员会"))
@@ -100,13 +100,15 @@ def _check_parents(areas: dict[str, Area], path: str, problems: list[Problem]) -
 
 
 def _returns_to_itself(areas: dict[str, Area], area: Area) -> bool:
+    """Whether the chain of parents comes back to `area` (every parent is known by now); `seen`
+    stops a chain that runs into a cycle `area` is not part of."""
     seen: set[str] = set()
     current = area.parent
     while current is not None and current not in seen:
         if current == area.id:
             return True
         seen.add(current)
-        current = areas[current].parent if current in areas else None
+        current = areas[current].parent
     return False
 
 
@@ -157,21 +159,22 @@ def _read_duty(value, entry: LinedDict, path: str, problems: list[Problem]) -> D
 
 
 def area_and_below(areas: dict[str, Area], area_id: str) -> list[str]:
-    """The area and every area inside it, depth first in registry order."""
+    """The area and every area inside it, depth first in registry order (none for an unknown
+    area). The children form a tree: `read_areas` cut every cycle."""
+    if area_id not in areas:
+        return []
     found, stack = [], [area_id]
     while stack:
         current = stack.pop()
-        if current in found or current not in areas:
-            continue
         found.append(current)
         stack.extend(reversed(areas[current].children))
     return found
 
 
-def area_chain(areas: dict[str, Area], area_id: str) -> list[Area]:
-    """The area and the areas it lies in, outermost first."""
+def area_chain(areas: dict[str, Area], area_id: str | None) -> list[Area]:
+    """The area and the areas it lies in, outermost first (none for no area or an unknown one)."""
     chain: list[Area] = []
-    current = areas.get(area_id)
+    current = areas.get(area_id) if area_id else None
     while current is not None and current not in chain:
         chain.insert(0, current)
         current = areas.get(current.parent) if current.parent else None

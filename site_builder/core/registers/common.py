@@ -25,7 +25,7 @@ def plain_text(value) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     text = str(value).strip()
-    if not text or "\n" in text or NAME_UNSAFE.search(text) or disallowed_char(text):
+    if not text or NAME_UNSAFE.search(text) or disallowed_char(text):  # NAME_UNSAFE holds line breaks
         return None
     return text
 
@@ -99,12 +99,11 @@ class EntryReader:
             return None
         return text
 
-    def unit_refs(self, key: str, what: str, required: bool = False) -> list[str]:
-        """A list of known `system/unit` keys; unknown ones are reported and left out."""
+    def unit_refs(self, key: str, what: str) -> list[str]:
+        """A required list of known `system/unit` keys; unknown ones are reported and left out."""
         value = self.entry.get(key)
         if value is None:
-            if required:
-                self.fail(None, f"缺少 {key}（{what}）", f"加一行 {key}: [tax/np-jo, fda/np-jo]")
+            self.fail(None, f"缺少 {key}（{what}）", f"加一行 {key}: [tax/np-jo, fda/np-jo]")
             return []
         items = text_list(value)
         if items is None:

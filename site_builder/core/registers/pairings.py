@@ -102,7 +102,7 @@ def _read_pairing(reader: EntryReader) -> Pairing | None:
 
 def _lower_units(reader: EntryReader, unit: str | None) -> list[str]:
     """The paired units; each must be at a lower level than the leader's own unit."""
-    pairs = reader.unit_refs("pairs", "挂点联系的下级单位", required=True)
+    pairs = reader.unit_refs("pairs", "挂点联系的下级单位")
     if unit is None:
         return pairs
     own = reader.orgs.unit(unit)
@@ -147,7 +147,7 @@ def _read_group(reader: EntryReader, found: dict[str, Group]) -> Group | None:
         reader.fail(None, "缺少 lead（牵头单位）", "加一行 lead: tax/np")
     else:
         lead = reader.unit_ref("lead", reader.entry.get("lead"))
-    members = reader.unit_refs("members", "成员单位", required=True)
+    members = reader.unit_refs("members", "成员单位")
     if not (name and lead):
         return None
     return Group(group_id, name, lead, tuple(dict.fromkeys([lead, *members])), reader.entry.line)

@@ -74,14 +74,14 @@ def pairing_activity(pairing: Pairing, site: Site, now: datetime) -> list[tuple[
     """(paired unit key, its posts since the pairing began and within its period, newest first)."""
     found = []
     for key in pairing.pairs:
-        posts = [p for p in site.by_unit.get(key, []) if pairing.holds(p.date.date()) and p.date <= now]
+        posts = [p for p in site.by_unit[key] if pairing.holds(p.date.date()) and p.date <= now]
         found.append((key, posts))
     return found
 
 
 def area_posts(orgs: Orgs, site: Site, area_id: str) -> list:
     """Posts of every unit of the area and the areas inside it, newest first."""
-    return newest([site.by_unit.get(u.key, []) for u in units_in_area(orgs, area_id)])
+    return newest([site.by_unit[u.key] for u in units_in_area(orgs, area_id)])
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,8 @@ def area_figures(orgs: Orgs, site: Site, registers: Registers, area_id: str, now
     """The place's figures for the year of `now`."""
     units = units_in_area(orgs, area_id)
     year = now.year
-    posts = [p for u in units for p in site.by_unit.get(u.key, []) if p.date.year == year]
-    answered = [p for u in units for p in site.by_unit.get(u.key, [])
+    posts = [p for u in units for p in site.by_unit[u.key] if p.date.year == year]
+    answered = [p for u in units for p in site.by_unit[u.key]
                 if p.type == "qa" and p.answered is not None and p.answered.year == year]
     keys = {u.key for u in units}
     projects = [p for p in registers.projects.projects.values() if p.post.unit_key in keys] if registers.projects else []
@@ -132,7 +132,7 @@ def site_posts(site: Site) -> list:
 
 def unit_area_names(orgs: Orgs, unit: Unit) -> list[str]:
     """The unit's area and the areas it lies in, innermost first (for search and pages)."""
-    return [area.name for area in reversed(area_chain(orgs.areas, unit.area or ""))]
+    return [area.name for area in reversed(area_chain(orgs.areas, unit.area))]
 
 
 __all__ = ["Registers", "load_registers", "register_feeds", "pairing_activity", "area_posts", "area_figures",
