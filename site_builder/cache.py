@@ -33,7 +33,7 @@ import shutil
 from datetime import datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 
-from . import plaindata
+from . import plaindata, served
 
 FORMAT = "2"  # bump when the layout of entries changes
 SEAL = b"portal-cache-2\n"  # every entry starts with this, then the SHA-256 of its key and bytes
@@ -177,16 +177,21 @@ class EntryStore:
         """Write the entry's bytes, checked, to `target` as a new file (folders made as needed);
         False when there is no intact entry. Never a hard link: the site shares no inode with
         the cache, so an edit of the live site cannot reach the next build."""
+        if self.enabled and served.unchanged(target, key):  # `portal serve`: already there
+            return True
         data = self.read(key)
         if data is None:
             return False
         replace_file(data, target)
+        served.wrote(target, key)
         return True
 
     def write_to(self, key: str, data: bytes, target: str) -> None:
         """Store an entry and write its bytes to `target` (a file of its own)."""
         self.write(key, data)
         replace_file(data, target)
+        if self.enabled:
+            served.wrote(target, key)
 
     def prune(self, keep: set[str], slack: int = 1000) -> int:
         """Delete entries not in `keep` once they outnumber the kept ones (plus `slack`)."""
@@ -360,6 +365,11 @@ class RenderCache:
 
     def get(self, key: str, context) -> object | None:
         """The cached `Rendered`, when its link lookups still hold in `context`."""
+        found = self.entry(key, context)
+        return found[0] if found is not None else None
+
+    def entry(self, key: str, context) -> tuple | None:
+        """(the cached `Rendered`, its link lookups), when the lookups still hold in `context`."""
         data = self.store.read(key)
         if data is None:
             return None
@@ -368,7 +378,7 @@ class RenderCache:
         except (plaindata.NotPlainData, ValueError):  # not what `put` wrote: a miss
             cache_problem(f"{self.store.folder}#{key[:12]}", "内容不是缓存写入的格式")
             return None
-        return rendered if all(lookup_holds(context, lookup) for lookup in lookups) else None
+        return (rendered, lookups) if all(lookup_holds(context, lookup) for lookup in lookups) else None
 
     def put(self, key: str, rendered, lookups: tuple) -> None:
         try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from . import keys
-from .cache import LookupLog, ParsedPostCache, RenderCache, drop_old_formats, recording
+from .cache import LookupLog, ParsedPostCache, RenderCache, drop_old_formats, lookup_holds, recording
 from .config import PortalConfig
 from .core.clock import reference_time
 from .core.content import Portal, load_portal
@@ -45,8 +45,9 @@ class PortalBuild:
     """Everything one build knows: posts, their HTML, the views, the problems."""
 
     def __init__(self, content_dir: str, config: PortalConfig, markdown: MarkdownSettings,
-                 cache_dir: str | None = None, jobs: int | None = None):
+                 cache_dir: str | None = None, jobs: int | None = None, memo=None):
         self.content_dir, self.config, self.markdown = content_dir, config, markdown
+        self.memo = memo if cache_dir else None  # serve_memo.ServeMemo of a `portal serve` session (caches on)
         self.mode = BuildMode(cache_dir or None, jobs)  # the one switch: every cache and pool asks it
         self.cache_stats: dict[str, int] = {}
         self.cache_problems: list[str] = []  # noted in worker processes (see cache.cache_problem)
@@ -62,6 +63,7 @@ class PortalBuild:
         self._derived: dict[str, object] = {}
         self._derived_from: list | None = None  # the post list `_derived` was computed from
         self._parse_settings: str | None = None
+        self._render_keys: set[str] = set()
 
     @property
     def cache_dir(self) -> str | None:
@@ -79,9 +81,12 @@ class PortalBuild:
         may then be dropped), both before the views are built."""
         self.config, register_problems = with_registers(self.content_dir, self.config)
         self._parse_settings = None  # the settings now hold the registers
-        parsed = self.parsed_cache() if sources is None else None
-        self.portal = load_portal(self.content_dir, self.config, self.now, reserved_ids(self.config.columns),
-                                  sources, parse=partial(parsed.load, load_post) if parsed else None)
+        memo = self.memo if sources is None else None
+        parsed = self.parsed_cache() if sources is None and not (memo and memo.builds) else None
+        parse = partial(parsed.load, load_post) if parsed else load_post
+        self.portal = load_portal(self.content_dir, self.config, self.now, reserved_ids(self.config.columns), sources,
+                                  read=memo.reader(self.content_dir) if memo else None,
+                                  parse=memo.parser(parse, self.parse_settings()) if memo else parse)
         self.portal.problems.extend(register_problems)
         if parsed:
             parsed.save()
@@ -100,6 +105,9 @@ class PortalBuild:
                 rendered()  # again: what it began included a dropped post
         finish_topics(self)
         self.load_registers()
+        if memo is not None:
+            memo.forget_unused({p.source for p in self.portal.posts}, self._render_keys)
+            memo.builds += 1
 
     def load_registers(self) -> None:
         """Read the 联创 registers against the published posts; add their problems and feeds."""
@@ -157,7 +165,8 @@ class PortalBuild:
         """Rendered bodies of `jobs`, from the cache where the post and its link targets are unchanged."""
         cache = self.render_cache()
         keys = [cache.key(*job) for job in jobs]
-        results: list = [cache.get(key, context) for key in keys]
+        self._render_keys = set(keys)
+        results: list = [self._remembered(cache, key, context) for key in keys]
         misses = [i for i, result in enumerate(results) if result is None]
         fresh = render_all([jobs[i] for i in misses], context, self.markdown, record=cache.store.enabled,
                            mode=self.mode)
@@ -165,9 +174,26 @@ class PortalBuild:
             results[index] = result
             if lookups is not None:
                 cache.put(keys[index], result, lookups)
+                if self.memo is not None:
+                    self.memo.keep_rendered(keys[index], result, lookups)
         self.cache_stats = {"posts rendered": len(misses), "posts from cache": len(jobs) - len(misses)}
-        cache.save(set(keys) if prune else None)
+        if self.memo is not None:
+            self.memo.counts["posts rendered"] += len(misses)
+        # a serve session's later builds prune nothing (that reads every pack): its first did
+        cache.save(set(keys) if prune and not (self.memo and self.memo.builds) else None)
         return results
+
+    def _remembered(self, cache: RenderCache, key: str, context: LinkContext) -> object | None:
+        """A rendered body from the serve session's memory or the render cache (None: render it)."""
+        if self.memo is None:
+            return cache.get(key, context)
+        found = self.memo.rendered_body(key, context, lookup_holds)
+        if found is None:
+            entry = cache.entry(key, context)
+            if entry is not None:
+                self.memo.keep_rendered(key, *entry)
+                found = entry[0]
+        return found
 
     def drop_view_collisions(self) -> bool:
         """A post or page whose URL is a generated listing loses to the listing; True when a

@@ -45,12 +45,13 @@ PAGE_META_KEYS = {"title", "description", "hide"}
 GC_THRESHOLD = (50_000, 20, 100)  # young collections every 50,000 new objects instead of 700
 
 
-def portal_build(config, options: PortalPluginConfig, drafts: bool, cache_dir: str | None) -> PortalBuild:
+def portal_build(config, options: PortalPluginConfig, drafts: bool, cache_dir: str | None, memo=None) -> PortalBuild:
     """The engine for one build of the site that `config` (a loaded mkdocs.yml) describes;
-    `options.cache` and `options.jobs` are the one switch of caches and workers (workers.py)."""
+    `options.cache` and `options.jobs` are the one switch of caches and workers (workers.py);
+    `memo`: what a `portal serve` session keeps between builds (serve_memo.py)."""
     settings = portal_config(options, config.site_url, config.site_name, drafts)
     markdown = MarkdownSettings(list(config.markdown_extensions), dict(config.mdx_configs), _config_text(config))
-    return PortalBuild(config.docs_dir, settings, markdown, cache_dir if options.cache else None, options.jobs)
+    return PortalBuild(config.docs_dir, settings, markdown, cache_dir if options.cache else None, options.jobs, memo)
 
 
 class PortalPlugin(BasePlugin[PortalPluginConfig]):
@@ -70,6 +71,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.shard: tuple[int, int] | None = None  # (K, N) of `portal build --shard K/N` (shards.py)
         self.trial = False  # a strict build that is not published (`portal build --trial`): a local site_url is fine
         self.site_info: list = []  # identity.FooterItem lines of every page's footer
+        self.serve_memo = None  # set by `portal serve` (preview.py) for its builds: kept between them
+        self.keeps_site = False  # set by `portal serve`: its folder is updated, not emptied (served.py)
 
     def load_config(self, options, config_file_path=None):
         """MkDocs' check of the options, then the portal's own (plugin_config.py): a wrong
@@ -85,7 +88,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def on_pre_build(self, *, config) -> None:
         """In `serve`, empty the last build's folder at once (MkDocs would next delete it file
         by file before every rebuild)."""
-        if self.is_serve:
+        if self.is_serve and not self.keeps_site:
             empty_aside(config.site_dir, self.build.mode if self.build else None)
 
     @event_priority(100)
@@ -104,7 +107,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             gc.collect()
         self.gc_threshold = self.gc_threshold or gc.get_threshold()
         gc.set_threshold(*GC_THRESHOLD)
-        self.build = portal_build(config, self.config, self.is_serve, self.config.cache_dir or None)
+        self.build = portal_build(config, self.config, self.is_serve, self.config.cache_dir or None, self.serve_memo)
         take_cache_problems()  # a failed build's before this one: not this build's
         return config
 
@@ -180,6 +183,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         in_nav = set(_nav_sources(config.nav))
         generated = [uri for uri in [*self.build.views, *self.extras] if uri != "index.md"]
         self.own = []
+        made = self.serve_memo.own_files if self.serve_memo is not None else {}  # `serve`: kept between saves
         for uri in [p.source for p in self.build.portal.posts] + generated:
             if uri in in_nav:
                 continue
@@ -188,7 +192,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 files.remove(existing)
             # included whatever exclude_docs says (the portal decides what it publishes), and set
             # now so that MkDocs does not match thousands of paths against its patterns again
-            own = PortalPageFile.generated(config, uri, content="", inclusion=InclusionLevel.INCLUDED)
+            own = made.get(uri) or PortalPageFile.generated(config, uri, content="", inclusion=InclusionLevel.INCLUDED)
+            if self.serve_memo is not None:
+                made[uri] = own
             files.append(own)
             self.own.append(own)
 

@@ -239,31 +239,18 @@ def start_editor_backend(config, content: str, port: int):
 
 
 def serve(content: str, address: str = "127.0.0.1:8000", path: str | None = None, cms_port: int = 8081) -> None:
-    """Live preview with drafts shown; rebuilds on every save.
-
-    MkDocs serves from a temporary folder it makes with `tempfile`; it is made inside the
-    cache folder, so that unchanged pages, feeds and search files are hard-linked from the
-    cache there too (a /tmp on another file system, e.g. tmpfs, would have them copied)."""
-    import tempfile
-
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Live preview with drafts shown; rebuilds on every save, keeping the portal loaded
+    between saves (preview.py). Its folder is `<cache>/serve/<pid>/`; what sessions killed
+    without cleaning up left there is deleted first."""
+    from .preview import serve_portal
 
     loaded = mkdocs_config(content, path=path)
     options = loaded.plugins["portal"].config
-    cache_dir = options.cache_dir if options.cache else None
+    if options.cache and options.cache_dir:
+        _forget_dead_sessions(os.path.join(os.path.abspath(options.cache_dir), "serve"))
     editor = start_editor_backend(loaded, content, cms_port) if cms_port else None
-    previous = tempfile.tempdir
-    if cache_dir:
-        folders = os.path.join(os.path.abspath(cache_dir), "serve")
-        _forget_dead_sessions(folders)
-        try:
-            os.makedirs(os.path.join(folders, str(os.getpid())), exist_ok=True)
-            tempfile.tempdir = os.path.join(folders, str(os.getpid()))
-        except OSError:
-            pass
     try:
-        mkdocs_serve(config_file=config_file(path), livereload=True, docs_dir=os.path.abspath(content), dev_addr=address)
+        serve_portal(content, address, path)
     finally:
-        tempfile.tempdir = previous
         if editor is not None:
             editor.shutdown()

@@ -385,8 +385,8 @@ def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path):
     try:
         page = _fetch(f"http://127.0.0.1:{port}/tax/np/2026/secret-draft/", "未完成的草稿")
         assert "livereload" in page
-        # served from inside the cache folder (same file system: pages are linked, not copied)
-        served = list((tmp_path / ".cache" / "portal" / "serve" / str(process.pid)).glob("mkdocs_*/index.html"))
+        # served from the session's folder inside the cache folder (kept between saves: preview.py)
+        served = list((tmp_path / ".cache" / "portal" / "serve" / str(process.pid)).glob("site/index.html"))
         assert len(served) == 1 and not dead.exists()
         tree.post("tax/np/2026/secret-draft.md", "修改后的草稿标题", "2026-03-02", draft="true")
         _fetch(f"http://127.0.0.1:{port}/tax/np/2026/secret-draft/", "修改后的草稿标题")

@@ -8,6 +8,7 @@ fields are the contract's front matter, so the file passes `portal check` as sav
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections.abc import Callable
 
@@ -170,5 +171,12 @@ def _select(label: str, name: str, choices: dict[str, str], required: bool = Tru
 
 
 def config_yaml(data: dict) -> str:
-    """YAML text of a Decap configuration (shared field lists become anchors and aliases)."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    """YAML text of a Decap configuration (shared field lists become anchors and aliases);
+    the last one is remembered: `portal serve` writes the same one after every save."""
+    key = json.dumps(data, ensure_ascii=False, default=repr)
+    if _LAST_YAML[0] != key:
+        _LAST_YAML[:] = [key, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)]
+    return _LAST_YAML[1]
+
+
+_LAST_YAML = ["", ""]  # (the configuration as JSON, its YAML text)

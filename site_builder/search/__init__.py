@@ -18,6 +18,7 @@ import shutil
 import threading
 from html import escape
 
+from .. import served
 from ..cache import take_cache_problems
 from ..extras import ExtraPage
 from ..pages.links import href
@@ -137,7 +138,8 @@ def start(build, site_dir: str) -> None:
     """Begin the post shards as soon as the posts are rendered (`write` finishes the index);
     an indexing begun before for this build is stopped first."""
     stop(build)
-    shutil.rmtree(os.path.join(site_dir, INDEX_DIR), ignore_errors=True)
+    if served.ACTIVE is None:  # `portal serve` keeps its folder: what is not written again goes at the end
+        shutil.rmtree(os.path.join(site_dir, INDEX_DIR), ignore_errors=True)
     build.search_indexing = PostIndexing(build, site_dir)
 
 

@@ -37,6 +37,8 @@ from collections import Counter
 from dataclasses import dataclass
 from operator import sub
 
+from .. import served
+
 LANGUAGE = "unknown"  # Pagefind's code for "no language processing"
 MAGIC = b"pagefind_dcd"  # every Pagefind data file is gzip(magic + CBOR or JSON)
 BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
@@ -382,7 +384,13 @@ def write_files(files: dict[str, bytes | None], output: str, previous: str | Non
                 data = handle.read()
             if digests is not None and hashlib.sha256(data).hexdigest() != digests.get(path):
                 raise DamagedVersion(f"{previous}/{path}")
+        mark = hashlib.sha256(data).hexdigest() if served.ACTIVE is not None else ""
+        if mark and served.unchanged(target, mark):  # `portal serve`: already in its folder
+            continue
         if os.path.lexists(target):
             os.unlink(target)
         with open(target, "wb") as handle:
             handle.write(data)
+        if mark:
+            served.wrote(target, mark)
+    served.keep_only(output, set(files))  # `portal serve` writes over the last version: only this one stays

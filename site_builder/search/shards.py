@@ -19,6 +19,7 @@ import os
 import shutil
 from dataclasses import dataclass
 
+from .. import served
 from ..cache import FORMAT, BucketStore, cache_problem, digest, seal, unseal
 from .index_files import Bundle, DamagedVersion, IndexedPost, PostTerms, indexed_post, pagefind_version, write_files
 from .postings import PageFacts, ShardPostings, assemble, page_facts, shard_files
@@ -399,6 +400,8 @@ def copy_checked(folder: str, output: str, digests: dict[str, str]) -> None:
     """Copy the files of a cached shard version into `output`, each checked against its digest."""
     for path in sorted(digests):
         source, target = os.path.join(folder, *path.split("/")), os.path.join(output, *path.split("/"))
+        if served.unchanged(target, digests[path]):  # `portal serve`: already in its folder
+            continue
         with open(source, "rb") as handle:
             data = handle.read()
         if hashlib.sha256(data).hexdigest() != digests[path]:
@@ -406,6 +409,7 @@ def copy_checked(folder: str, output: str, digests: dict[str, str]) -> None:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as handle:
             handle.write(data)
+        served.wrote(target, digests[path])
 
 
 def _write_sealed(path: str, key: str, data: bytes) -> None:
