@@ -364,6 +364,92 @@ def shard_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- serve: save to page
+
+SERVE_SAVES = 5  # saves measured per size
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its children it has waited for (Linux /proc; the
+    build's worker pools are joined after each build, so their time is counted)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def fetch_until(url: str, text: str, limit: float) -> float:
+    """Poll `url` every 20 ms until its body holds `text`; returns the time it first did."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                if text.encode("utf-8") in response.read():
+                    return time.perf_counter()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.02)
+    raise SystemExit(f"{url} never showed {text!r}")
+
+
+def serve_latency(count: int, out: Path) -> dict:
+    """`portal serve` on a generated portal of `count` posts: after its first build, a post
+    file is saved SERVE_SAVES times (another post each time); each time, the seconds from the
+    save until its page is served with the change (polled every 20 ms), and the CPU seconds
+    the serve process spent meanwhile. Also the machine's load average."""
+    import socket
+
+    work = out / f"serve-n{count}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    content = work / "content"
+    paths = generate(content, count)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-m", "site_builder", "--config", str(ROOT / "site_builder" / "default_mkdocs.yml"),
+               "serve", "--content", str(content), "--dev-addr", f"127.0.0.1:{port}", "--cms-port", "0"]
+    with open(work / "serve.log", "wb") as log:
+        process = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=log)
+    saves = []
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        start = time.perf_counter()
+        first = fetch_until(base, "</html>", 3600) - start
+        time.sleep(2)  # the first build's stale-file pass and the browser reload settle
+        for run in range(SERVE_SAVES):
+            rel = paths[(len(paths) // 3 + run * 7919) % len(paths)]
+            marker = f"保存测试第{run + 1}次"
+            path = content / rel
+            before = process_cpu(process.pid)
+            saved = time.perf_counter()
+            path.write_text(path.read_text(encoding="utf-8") + f"\n{marker}。\n", encoding="utf-8")
+            shown = fetch_until(base + rel[:-3] + "/", marker, 600)
+            saves.append({"seconds": shown - saved, "cpu": process_cpu(process.pid) - before,
+                          "load": os.getloadavg()[0]})
+            time.sleep(1)
+    finally:
+        process.terminate()
+        process.wait(60)
+    ordered = sorted(saves, key=lambda row: row["seconds"])
+    return {"count": count, "first_build_seconds": first, "saves": saves, "median": ordered[len(ordered) // 2]}
+
+
+def serve_table(results: list[dict]) -> str:
+    lines = ["| posts | first build s | save → page served, s (median; every save) | CPU s per save (median save) | load average |",
+             "|---:|---:|---|---:|---:|"]
+    for result in results:
+        median = result["median"]
+        runs = ", ".join(f"{row['seconds']:.2f}" for row in result["saves"])
+        loads = ", ".join(f"{row['load']:.1f}" for row in result["saves"])
+        lines.append(f"| {result['count']:,} | {result['first_build_seconds']:.1f} | {median['seconds']:.2f} ({runs}) | "
+                     f"{median['cpu']:.2f} | {loads} |")
+    return "\n".join(lines)
+
+
 def machine() -> str:
     memory = ""
     try:
@@ -420,12 +506,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated trees and sites")
     parser.add_argument("--shards", type=int, default=0, metavar="N",
                         help="also build each size in N parts (portal build --shard K/N, one after another) and merge")
+    parser.add_argument("--serve-sizes", default="", help="post counts for the serve save-to-page latency "
+                        "(e.g. 1000,10000; Linux); with --serve-only, nothing else is measured")
+    parser.add_argument("--serve-only", action="store_true", help="measure only the serve latency")
     args = parser.parse_args(argv)
     out = Path(args.out or tempfile.mkdtemp(prefix="portal-bench-")).resolve()
     out.mkdir(parents=True, exist_ok=True)
     # An installed package comes with compiled bytecode (pip compiles it); an editable checkout
     # under PYTHONDONTWRITEBYTECODE would otherwise compile the portal's modules in every build.
     compileall.compile_dir(str(ROOT / "site_builder"), quiet=1)
+    serving = [serve_latency(int(n), out) for n in args.serve_sizes.split(",") if n.strip()]
+    if serving:
+        text = f"Machine: {machine()}\n\n{serve_table(serving)}\n"
+        (out / "serve.json").write_text(json.dumps(serving, indent=2), encoding="utf-8")
+        (out / "serve.md").write_text(text, encoding="utf-8")
+        print(text)
+    if args.serve_only:
+        return 0
     results = []
     costs = [folder_cost(out)]
     for count in [int(s) for s in args.sizes.split(",") if s.strip()]:

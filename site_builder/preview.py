@@ -47,6 +47,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 from . import served
+from .page_writer import PortalPageFile
 from .serve_memo import ServeMemo
 from .served import ServedFiles, build_mark
 
@@ -168,7 +169,8 @@ def _run_build(session: PreviewSession, config, serve_url: str, dirty: bool) -> 
             _populate_page(file.page, config, files, False)
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(dirty=dirty, inclusion=inclusion)
-        static = {f.abs_dest_path for f in files if not f.is_documentation_page() and inclusion(f.inclusion)}
+        static = {f.abs_dest_path for f in files if not f.is_documentation_page() and inclusion(f.inclusion)
+                  and not isinstance(f, PortalPageFile)}  # the portal's own pages: noted as they are written
         for template in config.theme.static_templates:
             _build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:

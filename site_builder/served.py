@@ -121,7 +121,8 @@ def remove_stale(site_dir: str, since_ns: int, keep: set[str]) -> int:
     """Delete files below `site_dir` modified before `since_ns` and not in `keep`, then the
     folders left empty; returns how many files were deleted."""
     removed = 0
-    for folder, subfolders, names in os.walk(site_dir, topdown=False):
+    for folder, _, names in os.walk(site_dir, topdown=False):
+        left = len(names)
         for name in names:
             path = os.path.join(folder, name)
             if path in keep:
@@ -131,11 +132,12 @@ def remove_stale(site_dir: str, since_ns: int, keep: set[str]) -> int:
                     continue
                 os.remove(path)
                 removed += 1
+                left -= 1
             except OSError:
                 continue
-        if folder != site_dir and not subfolders:
+        if folder != site_dir and not left:
             try:
-                os.rmdir(folder)  # only when empty
+                os.rmdir(folder)  # only when empty (its subfolders may hold files)
             except OSError:
                 pass
     return removed
