@@ -153,7 +153,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._take_own_pages(files, config)
         self._fix_material_bundle(files, config)
         self.own = owned(self.build.part, self.own)  # a sharded build draws its own part's pages only
-        self.folders.add([f.url for f in self.own if self.build.post(f.src_uri) is None])
+        listings = [f.url for f in self.own if self.build.post(f.src_uri) is None]
+        self.folders.add(listings if self.serve_memo is None else self.serve_memo.new_folders(listings))
         return files
 
     def _fix_material_bundle(self, files: Files, config) -> None:
@@ -176,7 +177,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if self.shard is not None:
             self.build.part = plan_part(self.build, *self.shard)
         self.loaded_urls = owned(self.build.part, [post.url for post in self.build.portal.posts], str)
-        self.folders.add(self.loaded_urls)
+        if self.serve_memo is None:
+            self.folders.add(self.loaded_urls)
+        else:  # `serve` keeps its folder: only folders of posts new to the session (writing makes any other)
+            self.folders.add(self.serve_memo.new_folders(self.loaded_urls))
 
     def _take_own_pages(self, files: Files, config) -> None:
         """Posts and listings the navigation does not name are written by the portal itself

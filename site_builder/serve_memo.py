@@ -33,6 +33,7 @@ class ServeMemo:
         self.files: dict[str, tuple[int, int, bytes]] = {}  # path → (mtime_ns, size, bytes)
         self.parsed: dict[str, tuple[str, bytes, object]] = {}  # source → (settings, bytes, PostResult)
         self.rendered: dict[str, tuple[object, tuple]] = {}  # render key → (Rendered, link lookups)
+        self.folders: set[str] = set()  # page URLs whose folders were made (see new_folders)
         self.own_files: dict[str, object] = {}  # src_uri → the plugin's PortalPageFile (one configuration)
         self.counts: Counter = Counter()
         self.builds = 0
@@ -77,6 +78,12 @@ class ServeMemo:
     def keep_rendered(self, key: str, rendered, lookups: tuple) -> None:
         """Remember a body (rendered now, or read from the render cache)."""
         self.rendered[key] = (_copy_rendered(rendered), lookups)
+
+    def new_folders(self, urls: list[str]) -> list[str]:
+        """The page URLs among `urls` whose folders no earlier build of the session made."""
+        new = [url for url in urls if url not in self.folders]
+        self.folders.update(new)
+        return new
 
     def forget_unused(self, sources: set[str], keys: set[str]) -> None:
         """After a build: drop what no post of it used (deleted or edited posts' old entries)."""
