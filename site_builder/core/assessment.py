@@ -72,7 +72,7 @@ def total(scores: dict[str, Decimal], items: list[AssessmentItem], bonus: Decima
 def shared_ranks(results: list[AssessmentResult]) -> list[tuple[int, AssessmentResult]]:
     """(rank, result), best total first; equal totals share a rank (1, 2, 2, 4)."""
     ordered = sorted(results, key=lambda r: -r.total)  # stable: registry order among equals
-    ranked, rank = [], 0
+    ranked: list[tuple[int, AssessmentResult]] = []
     for place, result in enumerate(ordered, 1):
         if place == 1 or result.total != ordered[place - 2].total:
             rank = place

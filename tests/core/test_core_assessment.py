@@ -267,6 +267,60 @@ results:
     assert [(r.unit.key, str(r.total)) for r in found[2026].results] == [("tax/np-wys", "66.67")]
 
 
+def test_an_unknown_unit_is_named_on_the_unit_line():
+    text = ITEMS + "results:\n  - scores: {upper: 90, lower: 90}\n    unit: tax/nowhere\n"
+    _, problems = load({"assessments/2026.yml": text})
+    assert as_tuples(problems) == [("assessments/2026.yml", 6, "单位“tax/nowhere”不存在", UNKNOWN_UNIT_FIX)]
+
+
+BLOCK = """\
+items:
+  - name: 上评
+    id: upper
+    weight: 2
+  - name: 下测
+    id: lower
+    weight: 1
+results:
+  - scores:
+      upper: 90
+      lower: 60
+    unit: tax/np
+  - scores:
+      upper: 50
+      lower: 50
+    unit: tax/np
+  - scores:
+      upper: 80
+      lower: 120
+      joint: 70
+    unit: radio/np
+  - scores:
+      upper: 70
+      lower: 70
+    unit: tax/sm
+"""
+
+
+def test_problems_of_block_style_entries_name_the_line_of_their_key():
+    found, problems = load({"assessments/2026.yml": BLOCK})
+    src = "assessments/2026.yml"
+    assert as_tuples(problems) == [
+        (src, 16, "单位“tax/np”的考核结果重复", "每个单位只写一条结果，删除多余的一条"),
+        (src, 20, "scores 中的“joint”不是考核项目", "只写 items 中的项目：upper、lower"),
+        (src, 19, "单位“radio/np”的“lower”得分“120”不在 0–100 之间", "得分写 0 到 100 之间的数"),
+    ]
+    # rows after a duplicate still count: tax/np (180 + 60) / 3 = 80, tax/sm (140 + 70) / 3 = 70
+    assert [(r.unit.key, str(r.total)) for r in found[2026].results] == [("tax/np", "80.00"), ("tax/sm", "70.00")]
+    bad_items = BLOCK.replace("    id: upper\n    weight: 2", "    id: Upper\n    weight: 2").replace(
+        "    id: lower\n    weight: 1", "    id: lower\n    weight: 0")
+    _, problems = load({"assessments/2026.yml": bad_items})
+    assert [(p.line, p.message) for p in problems] == [(3, "考核项目 id“Upper”无效"), (7, "考核项目“lower”的权重 weight“0”不是正数")]
+    twice = BLOCK.replace("    id: lower", "    id: upper")
+    _, problems = load({"assessments/2026.yml": twice})
+    assert [(p.line, p.message) for p in problems] == [(6, "考核项目 id“upper”重复")]
+
+
 def test_a_unit_given_twice_keeps_its_first_row():
     text = ITEMS + """\
 results:

@@ -202,6 +202,14 @@ def test_paired_units_must_be_lower_than_the_leaders_unit():
     assert [p.pairs for p in found] == [("radio/np-jo",)]
 
 
+def test_a_pair_not_below_is_named_on_the_pairs_line_even_when_named_earlier():
+    text = "- leader: 李华\n  role: 联系 radio/np 的市级领导\n  unit: tax/np\n  since: 2026-03-01\n  pairs: [radio/np, tax/np-jo]\n"
+    found, problems = pairings(text)
+    assert [(line, message) for _, line, message, _ in problems] == [
+        (5, "“radio/np”（市级）不是比 tax/np（市级）更低一级的单位")]
+    assert [p.pairs for p in found] == [("tax/np-jo",)]
+
+
 def test_a_pairing_with_no_lower_unit_left_is_dropped():
     found, problems = pairings("- leader: 王五\n  unit: tax/np-jo\n  pairs: [radio/np-jo]\n  since: 2026-03-01\n")
     assert found == []
@@ -249,6 +257,7 @@ def test_a_yaml_error_names_its_line():
     assert load_pairings("- leader: 张明\n  role: 副: 局长\n", ORGS, problems, "content/pairings.yml") == []
     assert [(p.path, p.line, p.fix) for p in problems] == [
         ("content/pairings.yml", 2, "按 YAML 格式修正该行（缩进用空格、含冒号的值加引号）")]
+    assert isinstance(problems[0].message, str) and problems[0].message  # the YAML reader's own words
 
 
 def test_the_pairings_of_a_unit_given_and_received():
@@ -317,6 +326,16 @@ def test_group_problems_are_named_on_their_lines():
         ("groups.yml", 21, "联席片 id“None”无效", "id 只能用小写英文字母、数字和连字符（a-z 0-9 -）"),
         ("groups.yml", 24, "缺少 members（成员单位）", "加一行 members: [tax/np-jo, fda/np-jo]"),
     ]
+
+
+def test_a_bad_or_repeated_group_id_is_named_on_the_id_line():
+    text = ("- name: 闽北联席片\n  id: minbei\n  lead: tax/np\n  members: [tax/np]\n"
+            "- name: 又一个\n  id: minbei\n  lead: tax/np\n  members: [tax/np]\n"
+            "- name: 三明\n  id: Sanming\n  lead: tax/sm\n  members: [tax/sm]\n")
+    found, problems = groups(text)
+    assert [g.id for g in found] == ["minbei"]
+    assert problems == [("groups.yml", 6, "联席片 id“minbei”重复", "每个联席片的 id 必须唯一"),
+                        ("groups.yml", 10, "联席片 id“Sanming”无效", "id 只能用小写英文字母、数字和连字符（a-z 0-9 -）")]
 
 
 def test_a_group_with_unknown_members_keeps_the_known_ones():

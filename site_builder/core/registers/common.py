@@ -99,6 +99,14 @@ class EntryReader:
             return None
         return text
 
+    def required_unit(self, key: str, what: str, example: str) -> str | None:
+        """A required `system/unit` key (a problem when it is missing or unknown)."""
+        value = self.entry.get(key)
+        if value is None:
+            self.fail(None, f"缺少 {key}（{what}）", f"加一行 {key}: {example}")
+            return None
+        return self.unit_ref(key, value)
+
     def unit_refs(self, key: str, what: str) -> list[str]:
         """A required list of known `system/unit` keys; unknown ones are reported and left out."""
         value = self.entry.get(key)

@@ -82,11 +82,7 @@ def _read_pairing(reader: EntryReader) -> Pairing | None:
     reader.unknown_keys(PAIRING_KEYS)
     leader = reader.text("leader", "领导姓名", required=True)
     role = reader.text("role", "职务")
-    unit = None
-    if reader.entry.get("unit") is None:
-        reader.fail(None, "缺少 unit（领导所在单位）", "加一行 unit: tax/prov")
-    else:
-        unit = reader.unit_ref("unit", reader.entry.get("unit"))
+    unit = reader.required_unit("unit", "领导所在单位", "tax/prov")
     since = reader.day("since", "挂点开始日期", required=True)
     until = reader.day("until", "挂点结束日期")
     if since and until and until < since:
@@ -111,7 +107,7 @@ def _lower_units(reader: EntryReader, unit: str | None) -> list[str]:
         paired = reader.orgs.unit(key)
         if LEVEL_ORDER.index(paired.level) <= LEVEL_ORDER.index(own.level):
             line = item_line(reader.lines, reader.entry.line_of("pairs"), key)
-            reader.fail("pairs", f"“{key}”（{paired.level_name}）不是比 {unit}（{own.level_name}）更低一级的单位",
+            reader.fail(None, f"“{key}”（{paired.level_name}）不是比 {unit}（{own.level_name}）更低一级的单位",
                         f"挂点帮带只能联系下级单位：{LEVELS[own.level]}领导挂点市、县单位，市级领导挂点县级单位", line)
         else:
             kept.append(key)
@@ -142,11 +138,7 @@ def _read_group(reader: EntryReader, found: dict[str, Group]) -> Group | None:
         reader.fail("id", f"联席片 id“{group_id}”重复", "每个联席片的 id 必须唯一")
         return None
     name = reader.text("name", "联席片名称", required=True)
-    lead = None
-    if reader.entry.get("lead") is None:
-        reader.fail(None, "缺少 lead（牵头单位）", "加一行 lead: tax/np")
-    else:
-        lead = reader.unit_ref("lead", reader.entry.get("lead"))
+    lead = reader.required_unit("lead", "牵头单位", "tax/np")
     members = reader.unit_refs("members", "成员单位")
     if not (name and lead):
         return None
