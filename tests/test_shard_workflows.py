@@ -47,6 +47,8 @@ def test_sharded_deploy_builds_parts_merges_and_publishes():
     # one of the two workflows publishes, chosen by the repository variable PORTAL_SHARDED
     assert jobs["plan"]["if"] == "vars.PORTAL_SHARDED == 'true'"
     assert workflow("deploy.yml")["jobs"]["build"]["if"] == "vars.PORTAL_SHARDED != 'true'"
+    # a skipped deploy.yml run must not cancel a waiting sharded run (one pending run per group)
+    assert flow["concurrency"]["group"] != workflow("deploy.yml")["concurrency"]["group"]
     # least privilege, as in deploy.yml: only the deploy job can publish, and it runs no code
     assert flow["permissions"] == {"contents": "read"}
     assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
