@@ -64,6 +64,7 @@ def test_a_yaml_error_names_its_line_with_the_fix():
     settings, problems = load_ask("admins: [\ncontacts: {}\n", SYSTEMS, "a.yml")
     assert settings == AskSettings()
     assert [(p.path, p.line, p.fix) for p in problems] == [("a.yml", 3, "按 YAML 格式修正该行")]
+    assert problems[0].message.startswith("YAML 格式错误：")
 
 
 def test_ask_yml_that_is_not_a_mapping():
@@ -82,11 +83,11 @@ def test_admins_must_each_be_one_handle(value):
 
 
 def test_unknown_keys_and_contacts_not_a_mapping():
-    settings, problems = load_ask("admin: ['@a']\ncontacts: [tax]\n", SYSTEMS, "a.yml")
+    settings, problems = load_ask("contacts: [tax]\nadmin: ['@a']\n", SYSTEMS, "a.yml")
     assert settings == AskSettings()
     assert problems == [
-        Problem("a.yml", 1, "未知的键“admin”", "只允许 admins（平台管理员）和 contacts（各系统联系方式）"),
-        Problem("a.yml", 2, "contacts 必须是“系统id: 联系方式”的映射", "写成 contacts: {tax: 省税务局机关党委办公室 0591-87000001}"),
+        Problem("a.yml", 2, "未知的键“admin”", "只允许 admins（平台管理员）和 contacts（各系统联系方式）"),
+        Problem("a.yml", 1, "contacts 必须是“系统id: 联系方式”的映射", "写成 contacts: {tax: 省税务局机关党委办公室 0591-87000001}"),
     ]
 
 
@@ -167,7 +168,7 @@ def test_comments_controls_and_placeholders_are_cleaned_out():
 
 @pytest.mark.parametrize("issue_title, question, title", [
     ("[提问] 关于发票", "问", "关于发票"), ("【建议】 改进服务", "问", "改进服务"), ("[问题]x", "问", "x"),
-    ("[意见建议] y", "问", "y"), ("  [提问]  ", "发票怎么开？\n第二行", "发票怎么开？"),
+    ("[意见建议] y", "问", "y"), ("  [提问]  ", "发票怎么开？\n第二行\n第三行", "发票怎么开？"),
     ("<b>标题</b> `代码` *强* [链](x) {#id} | \\ & #", "问", "b标题/b 代码 强 链x id"),
     ("", "", "网上提问"), ("[提问]", "<>*", "网上提问"), ("标" * 50, "问", "标" * 40),
     ("[其他] 标题", "问", "[其他] 标题".replace("[", "").replace("]", "")),

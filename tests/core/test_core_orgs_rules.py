@@ -8,6 +8,7 @@ import pytest
 from portal_factory import ORGS_YML
 from site_builder.core.orgs import SYSTEM_KEYS, UNIT_KEYS, Orgs, System, Unit, load_orgs
 from site_builder.core.problems import Problem
+from site_builder.core.textcheck import FIX
 
 HEAD = "systems:\n  - id: tax\n    name: 税务\n    units:\n"  # units start on line 5
 PROV = "      - id: prov\n        name: 省局\n        level: province\n"  # lines 5–7
@@ -211,3 +212,16 @@ def test_tree_walks_stop_at_cycles_made_in_code():
     assert Unit("s", "x", "x", "town").level_name == "town"
     assert System("s", "n", "other").kind_name == "other"
     assert Orgs().units() == [] and Orgs().areas == {}
+
+
+def test_name_and_unit_register_problems_name_the_given_file_with_their_fix():
+    text = ("systems:\n  - id: tax\n    name: \"税务\u202e系统\"\n    units:\n      - id: prov\n        name: <b>省局</b>\n"
+            "        level: province\n        area: nowhere\n        reviewers: [\"@a b\"]\n")
+    problems = sorted(load_orgs(text, "o.yml")[1])
+    assert problems == sorted([
+        Problem("o.yml", 3, "name第 3 个字符是不允许的文字方向控制符（U+202E RIGHT-TO-LEFT OVERRIDE）", FIX),
+        Problem("o.yml", 6, "name“<b>省局</b>”不是一行纯文字", "name 只写中文名称，不含 < > & \" 等符号、换行或控制字符"),
+        Problem("o.yml", 8, "单位“prov”的 area“nowhere”不是已登记的属地", "改成 areas 中的一个 id：（orgs.yml 中还没有 areas）"),
+        Problem("o.yml", 9, "单位“tax/prov”的审核人“@a b”写法不对（须是一个 GitHub 账号、团队或邮箱）",
+                '写成 @用户名、@组织/团队 或邮箱地址，每项一个，不要有空格或换行，例如 reviewers: ["@np-party-office"]'),
+    ])

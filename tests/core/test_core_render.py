@@ -193,3 +193,22 @@ def test_first_paragraph():
     assert first_paragraph(f"<p>{exact}</p>") == exact
     assert first_paragraph(f"<p>{exact}多</p>") == "字" * (SUMMARY_LENGTH - 1) + "…"
     assert SUMMARY_LENGTH == 140
+
+
+def test_a_data_link_loses_its_address_but_keeps_its_text(renderer):
+    result = render(renderer, "[点我](data:text/html,evil)")
+    assert result.html == '<p><a rel="noopener noreferrer">点我</a></p>' and result.problems == []
+
+
+def test_site_absolute_links_to_posts_and_files_resolve_like_relative_ones(renderer):
+    result = render(renderer, "[通知](/tax/np/b.md)、[地图](/tax/np/sub/map.jpg)、[统计](/stats/)", source="tax/prov/c.md")
+    assert result.problems == []
+    assert 'href="../../np/b/"' in result.html and 'href="../../np/sub/map.jpg"' in result.html
+    assert 'href="/stats/"' in result.html
+
+
+def test_an_attachment_of_exactly_the_largest_size_is_published(renderer):
+    context = LinkContext(markdown_sources={"tax/np/a.md"}, assets={"tax/np/x.pdf": 100, "tax/np/y.pdf": 101},
+                          attachment_types=("pdf",), max_attachment_bytes=100)
+    result = renderer.render("tax/np/a.md", "[甲](x.pdf)\n[乙](y.pdf)", 6, context)
+    assert result.assets == ["tax/np/x.pdf"] and [p.line for p in result.problems] == [7]

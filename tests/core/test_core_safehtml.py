@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from site_builder.core.safehtml import (
+    _pygments_classes,
     is_remote,
     normalise_url,
     own_id,
@@ -27,6 +28,11 @@ BLOCKS = ["blockquote", "dd", "details", "div", "dl", "dt", "figcaption", "figur
 def test_classes_of_the_extensions_admonitions_and_highlighting_are_kept(name):
     assert safe_classes(name) == name
     assert safe_classes(f"md-typeset {name} portal-x") == name
+
+
+def test_the_highlighting_classes_come_from_pygments():
+    classes = _pygments_classes()
+    assert {"k", "nf", "s2", "c1", "err"} <= classes and "" not in classes and "md-typeset" not in classes
 
 
 @pytest.mark.parametrize("value", ["md-header", "md-typeset md-content", "portal-card", "Note", "language-",

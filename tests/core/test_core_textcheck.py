@@ -51,6 +51,7 @@ def test_the_message_names_the_field_position_kind_and_code_point():
     assert describe("作者", "张\x07三") == "作者第 2 个字符是不允许的控制字符（U+0007）"
     assert describe("正文", "一\t二\u200b", one_line=False) == "正文第 4 个字符是不允许的零宽字符（U+200B ZERO WIDTH SPACE）"
     assert describe("标题", "正常的标题") is None
+    assert describe("标题", "甲\t乙") == "标题第 2 个字符是不允许的控制字符（U+0009）"  # one line unless told
     assert describe("正文", "一\n\t二", one_line=False) is None
     assert "删除该字符" in FIX
 
