@@ -212,3 +212,23 @@ def test_an_attachment_of_exactly_the_largest_size_is_published(renderer):
                           attachment_types=("pdf",), max_attachment_bytes=100)
     result = renderer.render("tax/np/a.md", "[甲](x.pdf)\n[乙](y.pdf)", 6, context)
     assert result.assets == ["tax/np/x.pdf"] and [p.line for p in result.problems] == [7]
+
+
+def test_the_type_of_a_file_is_what_follows_its_last_dot(renderer):
+    context = LinkContext(markdown_sources={"tax/np/a.md"}, assets={"tax/np/v1.2.pdf": 10, "tax/np/x.pdf.exe": 10},
+                          attachment_types=("pdf",), max_attachment_bytes=100)
+    result = renderer.render("tax/np/a.md", "[甲](v1.2.pdf)\n[乙](x.pdf.exe)", 6, context)
+    assert result.assets == ["tax/np/v1.2.pdf"]
+    assert [(p.line, p.message) for p in result.problems] == [(7, "文件类型“.exe”不允许发布")]
+
+
+def test_a_link_to_the_answer_on_the_post_page_keeps_its_fragment(renderer):
+    assert 'href="#portal-answer"' in render(renderer, "[看答复](#portal-answer)").html
+
+
+def test_a_body_over_the_budget_is_refused_on_its_line_without_rendering(renderer):
+    result = render(renderer, "正文\n\n" + "- " * 30 + "深\n", body_line=6, summary="摘要")
+    assert (result.html, result.toc, result.image, result.summary) == ("", [], None, "摘要")
+    assert result.problems == [Problem("tax/np/a.md", 8, "正文嵌套过深（列表或引用约 30 层，上限 24 层）",
+                                       "减少列表和引用的嵌套层数；层次很多的内容可改成多个小标题或表格")]
+    assert result.fingerprint() == hashlib.sha256(b"\0[]").hexdigest()
