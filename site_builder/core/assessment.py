@@ -80,7 +80,7 @@ def shared_ranks(results: list[AssessmentResult]) -> list[tuple[int, AssessmentR
     return ranked
 
 
-def rank(assessment: Assessment, orgs: Orgs) -> None:
+def rank(assessment: Assessment) -> None:
     """Set every result's rank within its level and within its system."""
     for group in _groups(assessment.results, lambda r: r.unit.level).values():
         for place, result in shared_ranks(group):
@@ -111,7 +111,7 @@ def load_assessments(registers: dict[str, bytes], orgs: Orgs) -> tuple[dict[int,
             continue
         assessment = _read(source, int(match.group(1)), registers[source], orgs, problems)
         if assessment is not None:
-            rank(assessment, orgs)
+            rank(assessment)
             found[assessment.year] = assessment
     return found, problems
 

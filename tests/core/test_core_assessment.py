@@ -89,7 +89,7 @@ def test_rank_within_level_across_systems_and_within_system_across_levels():
     rows = [result("tax/np", "88"), result("tax/np-jo", "90"), result("tax/sm", "91"),
             result("radio/np", "88"), result("radio/np-jo", "92")]
     assessment = Assessment(2026, "assessments/2026.yml", "t", [], rows)
-    rank(assessment, ORGS)
+    rank(assessment)
     found = {r.unit.key: (r.rank_level, r.rank_system) for r in assessment.results}
     # cities: tax/sm 91 (1), tax/np 88 and radio/np 88 (2, 2); counties: radio/np-jo 92 (1), tax/np-jo 90 (2)
     # tax: sm 91, np-jo 90, np 88; radio: np-jo 92, np 88
@@ -148,6 +148,11 @@ def test_a_file_not_named_after_a_year_is_a_problem(name):
     found, problems = load({name: GOOD})
     assert found == {}
     assert as_tuples(problems) == [(name, 0, "考核文件名应是四位年份，例如 assessments/2026.yml", "把文件改名为 <年份>.yml")]
+
+
+def test_a_badly_named_file_does_not_hide_the_years_after_it():
+    found, problems = load({"assessments/last.yml": GOOD, "assessments/2026.yml": GOOD})
+    assert list(found) == [2026] and [p.path for p in problems] == ["assessments/last.yml"]
 
 
 def test_a_yaml_error_names_its_line():
