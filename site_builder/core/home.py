@@ -11,7 +11,7 @@ PER_LEVEL = 5  # posts kept per level
 ANSWERS = 2  # newest answers kept
 
 
-def home_facts(posts: list[Post], by_unit: dict[str, list[Post]], orgs: Orgs, columns: dict[str, str]) -> dict:
+def home_facts(posts: list[Post], orgs: Orgs, columns: dict[str, str]) -> dict:
     """From the newest-first posts: the newest of each column and of each level, the pending
     questions (longest waiting first), the newest answers and the newest adopted posts."""
     by_column: dict[str, list[Post]] = {column: [] for column in columns}

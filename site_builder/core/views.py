@@ -142,7 +142,7 @@ class SiteBuilder:
         view = View("home", "", self.config.site_name, self.posts[: self.config.page_size],
                     total=len(self.posts), feeds=[feed],
                     extra={"latest": latest, "pending": len(pending),
-                           **home_facts(self.posts, self.by_unit, self.orgs, self.config.columns)})
+                           **home_facts(self.posts, self.orgs, self.config.columns)})
         self.views.append(view)
 
     def add_system(self, system: System) -> None:
@@ -154,17 +154,11 @@ class SiteBuilder:
     def add_unit(self, system: System, unit: Unit) -> None:
         url = f"{system.id}/{unit.id}/"
         own = self.by_unit[unit.key]
-        lower_units = self.orgs.descendants(unit)
-        lower = newest([self.by_unit[u.key] for u in lower_units])
+        lower = newest([self.by_unit[u.key] for u in self.orgs.descendants(unit)])
         upper = newest([self.by_unit[u.key] for u in self.orgs.ancestors(unit)], NEIGHBOUR_COUNT)
-        feeds = [self.feed(f"unit/{unit.key}", f"{unit.name} 本单位文章", url, own, system=system.id, unit=unit.id)]
-        if lower_units:
-            subtree = newest([own, lower])
-            feeds.append(self.feed(f"subtree/{unit.key}", f"{unit.name} 及下级单位文章", url, subtree,
-                                   stem="subtree-", system=system.id, unit=unit.id))
-        else:
-            feeds.append(self.feed(f"subtree/{unit.key}", f"{unit.name} 及下级单位文章", url, own,
-                                   stem="subtree-", system=system.id, unit=unit.id))
+        feeds = [self.feed(f"unit/{unit.key}", f"{unit.name} 本单位文章", url, own, system=system.id, unit=unit.id),
+                 self.feed(f"subtree/{unit.key}", f"{unit.name} 及下级单位文章", url, newest([own, lower]),
+                           stem="subtree-", system=system.id, unit=unit.id)]
         self.paginate("unit", url, unit.name, own, feeds=feeds, system=system, unit=unit,
                       sections={"lower": lower[:NEIGHBOUR_COUNT], "upper": upper},
                       crumbs=self.unit_crumbs(unit))

@@ -20,11 +20,7 @@ def make(name: str, unit: str, day: int, type_: str = "news", **fields) -> Post:
 
 
 def facts(posts, columns=DEFAULT_COLUMNS):
-    posts = sorted(posts, key=Post.sort_key)
-    by_unit: dict[str, list[Post]] = {}
-    for post in posts:
-        by_unit.setdefault(post.unit_key, []).append(post)
-    return home_facts(posts, by_unit, ORGS, columns)
+    return home_facts(sorted(posts, key=Post.sort_key), ORGS, columns)
 
 
 def names(posts) -> list[str]:

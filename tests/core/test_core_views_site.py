@@ -106,7 +106,9 @@ def test_unit_pages_after_the_first_drop_their_sections(site):
     assert {k: names(v) for k, v in first.sections.items()} == {"lower": [], "upper": ["p2", "p4", "p5"]}
     assert second.sections == {} and second.crumbs == first.crumbs
     subtree = feed(site, "subtree/tax/np-jo")  # no units below: the unit's own posts
-    assert names(subtree.posts) == ["p1", "p3"] and subtree.rss == "tax/np-jo/subtree-rss.xml"
+    assert (subtree.title, subtree.page_url, subtree.rss, subtree.atom, subtree.system, subtree.unit,
+            names(subtree.posts)) == ("建瓯市税务局 及下级单位文章", "tax/np-jo/", "tax/np-jo/subtree-rss.xml",
+                                      "tax/np-jo/subtree-atom.xml", "tax", "np-jo", ["p1", "p3"])
 
 
 def test_empty_unit_still_has_its_page_and_feeds(site):
@@ -201,3 +203,29 @@ def test_view_links():
     assert view.page_link(1) == "tax/np/" and view.page_link(3) == "tax/np/page/3/"
     assert (view.number, view.count, view.total, view.posts, view.feeds, view.sections, view.crumbs, view.extra) == (
         1, 1, 0, [], [], {}, [], {})
+
+
+def test_the_upper_box_shows_the_ten_newest_posts_of_the_higher_units():
+    upper = [make(f"u{n:02d}", "tax/prov" if n % 2 else "tax/np", f"2026-04-{n:02d}") for n in range(1, 13)]
+    site = SiteBuilder(ORGS, sorted(upper, key=Post.sort_key), CONFIG).build()
+    county = views(site, "unit")["tax/np-jo/"]
+    assert names(county.sections["upper"]) == [f"u{n:02d}" for n in range(12, 2, -1)]
+    assert names(views(site, "unit")["tax/np/"].sections["upper"]) == ["u11", "u09", "u07", "u05", "u03", "u01"]
+
+
+def test_a_post_of_a_unit_missing_from_the_registry_keeps_its_group_and_neighbours():
+    gone = [make("g1", "tax/gone", "2026-04-02"), make("g2", "tax/gone", "2026-04-01")]
+    site = SiteBuilder(ORGS, gone, CONFIG).build()
+    assert names(site.by_unit["tax/gone"]) == ["g1", "g2"]
+    assert site.neighbours["tax/gone/g1.md"] == (None, gone[1])
+
+
+def test_level_column_and_category_pages_offer_their_feed_on_every_page(site):
+    for kind, url, key, title in [("level", "level/county/", "level/county", "县级单位动态"),
+                                  ("column", "news/", "column/news", "工作动态"),
+                                  ("category", "category/center/", "category/center", "中心工作与业务工作")]:
+        listing = feed(site, key)
+        assert (listing.title, listing.page_url, listing.rss) == (title, url, f"{url}rss.xml")
+        assert views(site, kind)[url].feeds == [listing]
+    assert views(site, "level")["level/county/page/3/"].feeds == [feed(site, "level/county")]
+    assert views(site, "column")["news/page/2/"].feeds == [feed(site, "column/news")]
