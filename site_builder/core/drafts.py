@@ -45,5 +45,5 @@ def draft_files(drafts: list, posts: list, assets: set[str]) -> set[str]:
         owned |= linked_files(draft.source, draft.body) & assets
     if not owned:
         return owned
-    used = set().union(*(linked_files(p.source, p.body) for p in posts)) if posts else set()
+    used = set().union(*(linked_files(p.source, p.body) for p in posts))
     return owned - used

@@ -25,7 +25,6 @@ def home_facts(posts: list[Post], orgs: Orgs, columns: dict[str, str]) -> dict:
             by_level[unit.level].append(post)
     questions = [p for p in posts if p.type == "qa"]
     pending = sorted((q for q in questions if q.pending), key=lambda q: (q.date.timestamp(), q.source))
-    answered = sorted((q for q in questions if q.answered is not None),
-                      key=lambda q: (-q.answered.timestamp() if q.answered else 0.0, q.source))
+    answered = [q for _, _, q in sorted((-q.answered.timestamp(), q.source, q) for q in questions if q.answered)]
     return {"by_column": by_column, "by_level": by_level, "pending_questions": pending,
             "answered_questions": answered[:ANSWERS], "adopted": [p for p in posts if p.featured_by][:PER_BLOCK]}

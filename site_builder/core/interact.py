@@ -35,8 +35,8 @@ def with_registers(content_dir: str, config: PortalConfig) -> tuple[PortalConfig
         if problem or text is None:
             problems += [problem] if problem else []
         else:
-            calendar, found = load_calendar(text, CALENDAR_FILE)
-            problems += found
+            calendar, found = load_calendar(text)
+            problems.extend(found)
     topics = []
     assets = topic_files(content_dir)
     for source in sorted(s for s in assets if topic_id(s)):
@@ -67,7 +67,7 @@ def topic_files(content_dir: str) -> dict[str, int]:
     found: dict[str, int] = {}
     root = os.path.join(content_dir, TOPICS_FOLDER)
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d)))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # os.walk does not descend into linked folders
         rel = os.path.relpath(folder, content_dir).replace(os.sep, "/")
         for name in sorted(names):
             path = os.path.join(folder, name)

@@ -113,7 +113,7 @@ class _TopicChecker:
             self.fail("title", "专题缺少 title（名称）", "加一行 title: 专题名称")
             return None
         value = str(value).strip()
-        if "\n" in value or MARKUP.search(value) or len(value) > 60:
+        if MARKUP.search(value) or len(value) > 60:  # MARKUP holds the control characters, newline too
             self.fail("title", "专题名称只能是一行 60 字以内的纯文字", "去掉换行和 < > ** ` 等符号")
             return None
         return value
@@ -124,7 +124,7 @@ class _TopicChecker:
             if required:
                 self.fail(key, f"专题缺少 {key}（开始日期）", f"加一行 {key}: 2026-11-01")
             return None
-        parsed = parse_day(str(value)) if isinstance(value, (str, int)) else None
+        parsed = parse_day(str(value))  # a list or mapping written out is no YYYY-MM-DD
         if parsed is None:
             self.fail(key, f"{key}“{value}”不是有效日期", f"写成 {key}: 2026-11-01（年-月-日）")
         return parsed

@@ -53,6 +53,11 @@ def test_the_score_sum_drops_float_noise():
     assert tax.score == 0.3
 
 
+def test_a_systems_score_is_kept_to_four_decimals():
+    [tax, _] = system_comparison(stats_of([figures("tax/np", {}, score=1.00004), figures("tax/sm", {}, score=2.0)]), ORGS)
+    assert tax.score == 3.0
+
+
 def test_means_per_unit_are_rounded_half_up():
     def system(written, score, units):
         return SystemFigures(TAX, units, written, 0, 0, 0, 0, score)

@@ -27,6 +27,8 @@ SOURCE = "tax/np/2026/rally.md"
     ("<img src=m.png alt=x>", {"tax/np/2026/m.png"}),
     ("<img src = \"n.png\">", {"tax/np/2026/n.png"}),
     ("![a](o.jpg) ![b](o.jpg) [c](p.pdf)", {"tax/np/2026/o.jpg", "tax/np/2026/p.pdf"}),
+    ("![r](https://example.com/r.jpg) ![l](local.jpg)", {"tax/np/2026/local.jpg"}),
+    ("[x](/XYZ/a.pdf)", {"XYZ/a.pdf"}),
 ])
 def test_linked_files_are_content_paths(body, found):
     assert linked_files(SOURCE, body) == found

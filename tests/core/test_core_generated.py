@@ -39,7 +39,9 @@ def test_generated_files_of_no_feeds_and_no_systems_are_the_root_files():
 
 @pytest.mark.parametrize(("source", "path"), [("tax/np/rss.xml.md", "tax/np/rss.xml"), ("tax/np/index.md", "tax/np"),
                                               ("index.md", ""), ("a.md", "a"), ("tax/np/photo.jpg", "tax/np/photo.jpg"),
-                                              ("tax/np/notes.md.txt", "tax/np/notes.md.txt")])
+                                              ("tax/np/notes.md.txt", "tax/np/notes.md.txt"),
+                                              ("tax/np/index", "tax/np/index"), ("index", "index"),
+                                              ("tax/np/BOX.md", "tax/np/BOX"), ("tax/X/index.md", "tax/X")])
 def test_published_path_is_the_page_folder_or_the_file(source, path):
     assert published_path(source) == path
 

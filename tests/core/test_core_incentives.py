@@ -81,6 +81,18 @@ def test_register_problems_join_the_portals_problems(tmp_path):
     assert set(incentives.files) == {"honours.yml", "bulletins/2026-10.yml", "assessments/2026.yml"}
 
 
+def test_honours_and_assessments_name_units_of_the_registry(tmp_path):
+    write(tmp_path, "honours.yml", "- year: 2026\n  title: 三级联创先进单位\n  by: 省直机关工委\n  units: [tax/np-jo]\n".encode())
+    write(tmp_path, "assessments/2026.yml",
+          "items:\n  - {id: upper, name: 上评, weight: 40}\nresults:\n  - unit: tax/np-jo\n    scores: {upper: 92}\n".encode())
+    portal = Portal(ORGS, [], [])
+    incentives = load_incentives(str(tmp_path), portal, CONFIG, NOW)
+    assert portal.problems == []
+    [honour] = incentives.honours
+    assert (honour.year, honour.title, [u.key for u in honour.units]) == (2026, "三级联创先进单位", ["tax/np-jo"])
+    assert list(incentives.assessments) == [2026]
+
+
 def test_a_post_dated_into_a_closed_bulletin_is_a_warning_not_a_problem(tmp_path):
     source, text = close_period("2026-10", ORGS, [post("2026-10-02")], CONFIG, NOW, [])
     write(tmp_path, source, text.encode())

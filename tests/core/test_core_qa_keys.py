@@ -141,6 +141,11 @@ def test_an_unknown_topic_is_named_on_the_topics_line():
         (5, "专题“nope”不存在", "topics 可选：study-2026（学习）、safety（安全）")]
 
 
+def test_a_topic_problem_names_the_post_file():
+    result = load("type: news\ntopics: [nope]\n")
+    assert [p.path for p in result.problems] == [SOURCE]
+
+
 def test_a_topics_value_that_is_not_a_list_is_named_on_its_line():
     assert problems(load("type: news\ntopics: {a: 1}\n")) == [(5, "topics 必须是专题 id 列表", "写成 topics: [study-2026]")]
 

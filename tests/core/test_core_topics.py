@@ -100,6 +100,18 @@ def test_a_yaml_error_names_its_line():
         (4, "YAML 格式错误：值里含有“: ”（冒号加空格），需要给整个值加引号", "修正该行的 YAML 写法，含冒号的值请加引号")]
 
 
+def test_problems_before_the_keys_name_the_topic_file():
+    for front in ("title: 专题\nend: a: b\n", "- title\n"):
+        _, [problem] = load(front)
+        assert problem.path == SOURCE
+
+
+def test_a_banner_name_with_dots_is_judged_by_its_last_part():
+    topic, problems = load_topic(SOURCE, "---\ntitle: 专题\nstart: 2026-11-01\nbanner: photo.v2.jpg\n---\n".encode(),
+                                 {"topics/study-2026/photo.v2.jpg"})
+    assert problems == [] and topic is not None and topic.banner == "topics/study-2026/photo.v2.jpg"
+
+
 def test_front_matter_that_is_not_a_mapping():
     assert problems_of("- title\n- start\n") == [(2, "头部信息必须是“键: 值”的形式", "写 title、start，可选 end、banner")]
 

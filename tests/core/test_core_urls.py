@@ -18,7 +18,8 @@ def test_a_column_links_to_its_listing_and_a_project_to_the_project_register():
 
 @pytest.mark.parametrize(("source", "url"), [("index", ""), ("a/index", "a/"), ("a/b.md", "a/b/"), ("a/index.md", "a/"),
                                              ("index.md.md", "index.md/"), ("a.mdx", "a.mdx/"), ("x/myindex.md", "x/myindex/"),
-                                             ("index/a.md", "index/a/"), ("index/index.md", "index/")])
+                                             ("index/a.md", "index/a/"), ("index/index.md", "index/"),
+                                             ("tax/BOX/index.md", "tax/BOX/"), ("X/index.md", "X/")])
 def test_page_url_of_unusual_sources(source, url):
     assert page_url(source) == url
 
@@ -57,6 +58,7 @@ def test_pages_after_the_first():
     ("tax/../radio/np", "tax/np"), ("tax/np", "radio/../tax"), ("a//b", "a//c"), ("a", "b//c"), ("/a/b", "/c"),
     (".hidden/x", "a"), ("a", ".hidden"), ("a/.b", "a"), ("a", "a/.b/c"), ("..", "a"), ("a", ".."),
     ("tax/np/a", "tax/np/a"), ("tax/np", "tax/np/a/b"), ("tax/np/x", "tax/nq/x"), ("a/b/c", "a/b/cd"),
+    ("a/../b", "a/."), ("x/..", "y/.."), ("a//b", "c//d"), ("/x", "y"), ("y", "/x"),
 ])
 def test_relative_path_equals_posixpath_relpath_for_unusual_paths(path, base):
     assert relative_path(path, base) == posixpath.relpath(path, base)
