@@ -111,8 +111,13 @@ def body_text(rng: random.Random, chars: int) -> str:
     return "\n\n".join(parts)
 
 
-def post_text(rng: random.Random, index: int, unit: tuple, all_units: list) -> str:
-    """Front matter and body of one synthetic post."""
+BODY_CHARS = (500, 2000)  # characters of a post's body, least and most
+SHORT_BODY_CHARS = (300, 1200)  # `--short`: most 工作动态 are a few paragraphs
+LARGE = 50_000  # `--large`: a national portal's size, run once (it takes minutes and gigabytes)
+
+
+def post_text(rng: random.Random, index: int, unit: tuple, all_units: list, body_chars: tuple = BODY_CHARS) -> str:
+    """Front matter and body of one synthetic post (a body of `body_chars` characters, least and most)."""
     system, _, level, _ = unit
     day = rng.randint(0, 3 * 365)
     year, rest = 2023 + day // 365, day % 365
@@ -125,7 +130,7 @@ def post_text(rng: random.Random, index: int, unit: tuple, all_units: list) -> s
     if level != "province" and rng.random() < 0.08:
         higher = [u for u in all_units if u[0] == system and u[2] == "province"]
         front.append(f"featured_by: [{higher[0][0]}/{higher[0][1]}]")
-    body = body_text(rng, rng.randint(500, 2000))
+    body = body_text(rng, rng.randint(*body_chars))
     if kind == "qa":
         front.append(f"question: {sentence(rng)}")
         front.append(f"asked_by: {rng.choice(AUTHORS)}")
@@ -136,7 +141,7 @@ def post_text(rng: random.Random, index: int, unit: tuple, all_units: list) -> s
     return "\n".join(front + ["---", "", body, ""])
 
 
-def generate(content: Path, count: int, seed: int = 20261125) -> list[str]:
+def generate(content: Path, count: int, seed: int = 20261125, body_chars: tuple = BODY_CHARS) -> list[str]:
     """Write a synthetic content tree of `count` posts; returns the post paths."""
     rng = random.Random(seed)
     shutil.rmtree(content, ignore_errors=True)
@@ -150,7 +155,7 @@ def generate(content: Path, count: int, seed: int = 20261125) -> list[str]:
         rel = f"{unit[0]}/{unit[1]}/{2023 + index % 4}/post-{index:05d}.md"
         path = content / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(post_text(rng, index, unit, all_units), encoding="utf-8")
+        path.write_text(post_text(rng, index, unit, all_units, body_chars), encoding="utf-8")
         paths.append(rel)
     return paths
 
@@ -221,21 +226,80 @@ with ProcessPoolExecutor(2) as pool:
     print(sum(pool.map(work, [paths[i::2] for i in range(2)])))
 '''
 
+# The wrapper every measured build runs in: it starts the build, samples the PSS of the build's
+# whole process tree (every descendant, /proc/<pid>/smaps_rollup) every SAMPLE_SECONDS, and
+# prints: exit code, wall seconds, peak RSS of the largest process (KiB), CPU seconds (user +
+# system of every process of the tree that was waited for), peak PSS of the tree (KiB), and
+# the number of processes at that peak.
+TREE_WRAPPER = r'''
+import os, resource, subprocess, sys, time
+
+SAMPLE_SECONDS = 0.2
+
+
+def children_of() -> dict:
+    """Parent pid → child pids, of every process now running."""
+    found = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as handle:
+                    stat = handle.read()
+            except OSError:
+                continue
+            found.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(name))
+    return found
+
+
+def tree(root: int) -> list:
+    """The pid of `root` and of each of its descendants."""
+    children, pids, todo = children_of(), [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo += children.get(pid, [])
+    return pids
+
+
+def pss_kib(pid: int) -> int:
+    """Proportional set size of one process (0 when it is gone or unreadable)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+start = time.perf_counter()
+peak, processes = 0, 0
+with open(sys.argv[1], "ab") as log:
+    build = subprocess.Popen(sys.argv[2:], stdout=log, stderr=log)
+    readable = os.path.exists(f"/proc/{os.getpid()}/smaps_rollup")
+    while build.poll() is None:
+        if readable:
+            pids = tree(build.pid)
+            total = sum(pss_kib(pid) for pid in pids)
+            if total > peak:
+                peak, processes = total, len(pids)
+        time.sleep(SAMPLE_SECONDS)
+seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(build.returncode, f"{seconds:.3f}", usage.ru_maxrss, f"{usage.ru_utime + usage.ru_stime:.3f}", peak, processes)
+'''
+
+
 def measure(command: list[str], log: Path) -> dict:
-    """Run `command` in a fresh wrapper process: exit code, wall seconds, peak RSS (KiB) of its tree."""
+    """Run `command` in a fresh wrapper process (`TREE_WRAPPER`): exit code, wall seconds, peak
+    RSS (KiB) of the largest process of its tree, CPU seconds of the tree and the peak PSS (KiB)
+    of the whole tree, summed over its processes (0 where /proc has no smaps_rollup)."""
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1")
-    wrapper = (
-        "import resource, subprocess, sys, time\n"
-        "start = time.perf_counter()\n"
-        "with open(sys.argv[1], 'ab') as log:\n"
-        "    code = subprocess.call(sys.argv[2:], stdout=log, stderr=log)\n"
-        "seconds = time.perf_counter() - start\n"
-        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(code, f'{seconds:.3f}', usage.ru_maxrss, f'{usage.ru_utime + usage.ru_stime:.3f}')\n"
-    )
-    out = subprocess.run([sys.executable, "-c", wrapper, str(log), *command], env=env,
+    out = subprocess.run([sys.executable, "-c", TREE_WRAPPER, str(log), *command], env=env,
                          capture_output=True, text=True, check=True).stdout.split()
-    result = {"code": int(out[0]), "seconds": float(out[1]), "rss_kib": int(out[2]), "cpu": float(out[3])}
+    result = {"code": int(out[0]), "seconds": float(out[1]), "rss_kib": int(out[2]), "cpu": float(out[3]),
+              "pss_kib": int(out[4]), "processes": int(out[5])}
     if result["code"] != 0:
         raise SystemExit(f"failed ({result['code']}): {' '.join(command)} — see {log}")
     return result
@@ -273,14 +337,15 @@ def median_run(runs: list[dict]) -> dict:
     return dict(middle, runs=[row["seconds"] for row in runs])
 
 
-def run_size(count: int, out: Path) -> dict:
-    """Every step for one size; returns the measurements."""
-    work = out / f"n{count}"
+def run_size(count: int, out: Path, runs: int = RUNS, body_chars: tuple = BODY_CHARS) -> dict:
+    """Every step for one size (each build `runs` times; posts of `body_chars` characters);
+    returns the measurements."""
+    work = out / corpus_name(count, body_chars)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     log = work / "build.log"
     content = work / "content"
-    paths = generate(content, count)
+    paths = generate(content, count, body_chars=body_chars)
     rows = {}
     plain_yml = work / "plain.yml"
     plain_yml.write_text(PLAIN_MKDOCS.format(content=content, site=work / "plain-site"), encoding="utf-8")
@@ -293,7 +358,7 @@ def run_size(count: int, out: Path) -> dict:
     }
     times: dict[str, list] = {name: [] for name in builds}
     order = list(builds)
-    for run in range(RUNS):  # interleaved and rotated, so a slow minute of the machine falls on no kind only
+    for run in range(runs):  # interleaved and rotated, so a slow minute of the machine falls on no kind only
         for name in order[run % len(order):] + order[:run % len(order)]:
             folders, command = builds[name]
             for folder in folders:
@@ -305,7 +370,7 @@ def run_size(count: int, out: Path) -> dict:
     rows["no-template floor (2 processes)"] = median_run(floors)
     rows["portal cold build"] = dict(median_run(cold), search=tree_bytes(work / "cold-site" / "pagefind"))
     warm = []
-    for run in range(RUNS):  # each: another post edited, a new site folder, the same cache
+    for run in range(runs):  # each: another post edited, a new site folder, the same cache
         shutil.rmtree(work / "warm-site", ignore_errors=True)
         settle()
         edit_post(content, paths[(len(paths) // 2 + run * 7919) % len(paths)])
@@ -313,16 +378,16 @@ def run_size(count: int, out: Path) -> dict:
     rows["portal warm rebuild, 1 post edited"] = dict(median_run(warm), search=tree_bytes(work / "warm-site" / "pagefind"))
     check = measure(portal(content, work / "check-site", work / "cache-check"), log)
     differ = same_tree(work / "warm-site", work / "check-site")
-    return {"count": count, "rows": rows, "check_seconds": check["seconds"], "differ": differ[:20],
+    return {"count": count, "body_chars": list(body_chars), "rows": rows, "check_seconds": check["seconds"], "differ": differ[:20],
             "identical": not differ}
 
 
-def run_sharded(count: int, out: Path, parts: int) -> dict:
+def run_sharded(count: int, out: Path, parts: int, body_chars: tuple = BODY_CHARS) -> dict:
     """The sharded build of one size's (edited) tree, as N CI jobs would run it, one after
     another here: `portal build --shard K/N`, each with an empty cache of its own, then
     `portal merge`; the merged site is compared with the cold build of the same tree
     (`check-site` of `run_size`)."""
-    work = out / f"n{count}"
+    work = out / corpus_name(count, body_chars)
     log = work / "build.log"
     jobs = []
     for part in range(1, parts + 1):
@@ -450,6 +515,11 @@ def serve_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def corpus_name(count: int, body_chars: tuple) -> str:
+    """The work folder of one size and body length (`n2000`, `n2000-short`)."""
+    return f"n{count}" + ("" if tuple(body_chars) == BODY_CHARS else "-short")
+
+
 def machine() -> str:
     memory = ""
     try:
@@ -480,23 +550,43 @@ def folder_cost(out: Path, count: int = 2000) -> float:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| posts | build | seconds | × plain | CPU seconds | peak RSS | search bytes |",
-             "|---:|---|---:|---:|---:|---:|---:|"]
+    lines = ["| posts | build | seconds | × plain | CPU seconds | CPU × plain | CPU ms per post | peak RSS | tree PSS | search bytes |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for result in results:
-        plain = result["rows"]["plain mkdocs-material, no search"]["seconds"]
+        plain = result["rows"]["plain mkdocs-material, no search"]
+        posts = f"{result['count']:,}" + (" short" if tuple(result.get("body_chars", BODY_CHARS)) != BODY_CHARS else "")
         for name, row in result["rows"].items():
             search = f"{row['search']:,}" if "search" in row else ""
-            lines.append(f"| {result['count']:,} | {name} | {row['seconds']:.1f} | {row['seconds'] / plain:.2f} | "
-                         f"{row['cpu']:.1f} | {row['rss_kib'] / 1024:.0f} MB | {search} |")
+            lines.append(f"| {posts} | {name} | {row['seconds']:.1f} | {row['seconds'] / plain['seconds']:.2f} | "
+                         f"{row['cpu']:.1f} | {row['cpu'] / plain['cpu']:.2f} | {row['cpu'] / result['count'] * 1000:.1f} | "
+                         f"{row['rss_kib'] / 1024:.0f} MB | {row.get('pss_kib', 0) / 1024:.0f} MiB | {search} |")
         cold = result["rows"]["portal cold build"]["seconds"]
         warm = result["rows"]["portal warm rebuild, 1 post edited"]["seconds"]
         def runs(name, result=result):
             return ", ".join(f"{s:.1f}" for s in result["rows"][name].get("runs", []))
         same = "byte-identical" if result["identical"] else f"DIFFERENT: {', '.join(result['differ'][:20])}"
-        lines.append(f"| {result['count']:,} | warm ÷ cold = {warm / cold:.0%}; runs (s): plain {runs('plain mkdocs-material, no search')}, "
+        lines.append(f"| {posts} | warm ÷ cold = {warm / cold:.0%}; runs (s): plain {runs('plain mkdocs-material, no search')}, "
                      f"cold {runs('portal cold build')}, warm {runs('portal warm rebuild, 1 post edited')}; last warm output vs "
-                     f"cold build of the edited tree: {same} | | | | | |")
-    return "\n".join(lines)
+                     f"cold build of the edited tree: {same} | | | | | | | | |")
+    return "\n".join(lines) + growth(results)
+
+
+def growth(results: list[dict]) -> str:
+    """How the cold build's CPU seconds per post grow from the smallest to each larger size
+    of the same body length (the target: at most 1.3× from 5,000 to 50,000 posts)."""
+    lines = []
+    by_length: dict[tuple, list[dict]] = {}
+    for result in results:
+        by_length.setdefault(tuple(result.get("body_chars", BODY_CHARS)), []).append(result)
+    for same in by_length.values():
+        same = sorted(same, key=lambda r: r["count"])
+        first = same[0]
+        base = first["rows"]["portal cold build"]["cpu"] / first["count"]
+        for result in same[1:]:
+            per_post = result["rows"]["portal cold build"]["cpu"] / result["count"]
+            lines.append(f"- cold build CPU per post at {result['count']:,} ÷ at {first['count']:,} posts: "
+                         f"{per_post / base:.2f}×")
+    return "\n\n" + "\n".join(lines) if lines else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -509,6 +599,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-sizes", default="", help="post counts for the serve save-to-page latency "
                         "(e.g. 1000,10000; Linux); with --serve-only, nothing else is measured")
     parser.add_argument("--serve-only", action="store_true", help="measure only the serve latency")
+    parser.add_argument("--large", action="store_true",
+                        help=f"also {LARGE:,} posts, each build once (minutes, and gigabytes of disk)")
+    parser.add_argument("--short", action="store_true",
+                        help=f"short posts of {SHORT_BODY_CHARS[0]}–{SHORT_BODY_CHARS[1]} characters (most 工作动态)")
+    parser.add_argument("--runs", type=int, default=RUNS, help="runs of each build per size (median shown)")
     args = parser.parse_args(argv)
     out = Path(args.out or tempfile.mkdtemp(prefix="portal-bench-")).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -525,15 +620,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = []
     costs = [folder_cost(out)]
-    for count in [int(s) for s in args.sizes.split(",") if s.strip()]:
+    body_chars = SHORT_BODY_CHARS if args.short else BODY_CHARS
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()] + ([LARGE] if args.large else [])
+    for count in sizes:
         print(f"… {count:,} posts", file=sys.stderr, flush=True)
-        results.append(run_size(count, out))
+        results.append(run_size(count, out, 1 if count >= LARGE else args.runs, body_chars))
         if args.shards:
-            results[-1]["sharded"] = run_sharded(count, out, args.shards)
+            results[-1]["sharded"] = run_sharded(count, out, args.shards, body_chars)
         costs.append(folder_cost(out))
         if not args.keep:
             for name in ("plain-site", "floor-site", "check-site", "cache-check"):
-                shutil.rmtree(out / f"n{count}" / name, ignore_errors=True)
+                shutil.rmtree(out / corpus_name(count, body_chars) / name, ignore_errors=True)
     text = (f"Machine: {machine()}; creating a folder in the work folder took "
             f"{', '.join(f'{c:.0f}' for c in costs)} µs (before the first size and after each)\n\n{table(results)}\n")
     if args.shards:
