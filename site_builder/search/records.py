@@ -6,7 +6,9 @@ import html
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from operator import add
+from typing import NamedTuple
 
 from ..config import LEVEL_ORDER, LEVELS, REGISTER_TYPES
 from ..core.urls import page_url
@@ -34,6 +36,32 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"[ \t\r\f\v\u3000]+")
 _LINES = re.compile(r"\s*\n\s*")
 
+
+
+class RecordInputs(NamedTuple):
+    """What a post's search record is made from: its fields that show in the record and its
+    rendered body, as plain data (JSON: a search worker receives them, see `search.PostIndexing`)."""
+
+    url: str
+    title: str
+    question: str
+    html: str
+    tags: tuple
+    plan: tuple  # `plan_text` of a 联创项目
+    system: str
+    unit_key: str
+    type: str
+    date: str  # ISO 8601, with its offset
+    image: str | None
+
+
+class PostFacets(NamedTuple):
+    """The fields of a post `Records.filters` reads."""
+
+    system: str
+    unit_key: str
+    type: str
+    date: datetime
 
 
 @dataclass(frozen=True)
@@ -136,14 +164,26 @@ class Records:
 
     def record(self, post) -> SearchRecord:
         """The search record of one published post: its text, what a result shows, its filters."""
-        unit = self.orgs.unit(post.unit_key)
+        return self.record_of(self.inputs(post))
+
+    def inputs(self, post) -> RecordInputs:
+        """What the record of a published post is made from (plain data, see `RecordInputs`)."""
         rendered = self.build.rendered[post.source]
-        parts = [post.title, post.question or "", html_text(rendered.html), "、".join(post.tags), *plan_text(post)]
-        meta = {"title": post.title, "unit": unit.name, "date": post.date.strftime("%Y-%m-%d"),
-                "column": self.config.column_name(post.type)}
-        if rendered.image:
-            meta["image"] = rendered.image
-        return SearchRecord(post.url, "\n".join(p for p in parts if p), meta, self.filters(post))
+        return RecordInputs(post.url, post.title, post.question or "", rendered.html, tuple(post.tags),
+                            tuple(plan_text(post)), post.system, post.unit_key, post.type, post.date.isoformat(),
+                            rendered.image)
+
+    def record_of(self, inputs: RecordInputs) -> SearchRecord:
+        """The search record made from a post's `inputs`."""
+        unit = self.orgs.unit(inputs.unit_key)
+        date = datetime.fromisoformat(inputs.date)
+        parts = [inputs.title, inputs.question, html_text(inputs.html), "、".join(inputs.tags), *inputs.plan]
+        meta = {"title": inputs.title, "unit": unit.name, "date": date.strftime("%Y-%m-%d"),
+                "column": self.config.column_name(inputs.type)}
+        if inputs.image:
+            meta["image"] = inputs.image
+        return SearchRecord(inputs.url, "\n".join(p for p in parts if p), meta,
+                            self.filters(PostFacets(inputs.system, inputs.unit_key, inputs.type, date)))
 
     def filter_values(self) -> list[tuple[str, str, list[str]]]:
         """(URL parameter, filter name, values in reading order) of every filter, for the page's selects."""

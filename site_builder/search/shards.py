@@ -136,11 +136,12 @@ class PostStore:
             cache_problem(f"{self.entries.folder}#{key[:12]}", "内容不是缓存写入的格式")
             return None
 
-    def indexed(self, build, records: Records, source: str, key: str) -> IndexedPost:
+    def indexed(self, record_of, source: str, key: str) -> IndexedPost:
+        """The index data of a post version: cached, or made from `record_of(source)`."""
         found = self.get(key)
         if found is not None:
             return found
-        record = records.record(build.post(source))
+        record = record_of(source)
         made = indexed_post(record, index_words(record.content))
         self.entries.write(key, dump_indexed(made))
         return made
@@ -424,17 +425,26 @@ def index_shard(name: str, posts: list[IndexedPost], root: str, library: Bundle)
     write_files(shard_files(posts, library), os.path.join(root, name))
 
 
-def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -> str:
+def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle, inputs: dict | None = None) -> str:
     """Put one post shard into `root/<name>/`: linked from the cache when its key is known;
     updated in place when only some of its posts changed since its cached version; else
-    written from its posts' index data (cached per post). Returns "linked", "updated" or "indexed"."""
+    written from its posts' index data (cached per post). Returns "linked", "updated" or "indexed".
+
+    `inputs` (source → `RecordInputs`) are the shard's posts as a worker receives them; without
+    them the records are made from the build's own posts."""
     cache, output = ShardCache(build.cache_dir), os.path.join(root, planned.name)
     if cache.restore(planned.name, planned.key, output):
         return "linked"
     store, records = PostStore(build.cache_dir, planned.name), Records(build)
+    if inputs is None:
+        def record_of(source):
+            return records.record(build.post(source))
+    else:
+        def record_of(source):
+            return records.record_of(inputs[source])
     previous = cache.latest(planned.name)
     digests = cache.digests(previous) if previous else None
-    made = updated_shard(build, store, records, cache, planned, previous) if digests is not None else None
+    made = updated_shard(record_of, store, cache, planned, previous) if digests is not None else None
     how = "updated"
     if made is not None:
         pages, postings, fragments = made
@@ -445,7 +455,7 @@ def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -
             shutil.rmtree(output, ignore_errors=True)
             made = None
     if made is None:
-        posts = [store.indexed(build, records, source, key) for source, key in zip(planned.sources, planned.post_keys)]
+        posts = [store.indexed(record_of, source, key) for source, key in zip(planned.sources, planned.post_keys)]
         pages, postings = [page_facts(p) for p in posts], ShardPostings.from_terms([p.terms for p in posts])
         write_files(assemble(pages, postings, library, {page: post.fragment for page, post in enumerate(posts)}), output)
         how = "indexed"
@@ -456,7 +466,7 @@ def write_post_shard(build, planned: PlannedShard, root: str, library: Bundle) -
     return how
 
 
-def updated_shard(build, store: PostStore, records: Records, cache: ShardCache, planned: PlannedShard,
+def updated_shard(record_of, store: PostStore, cache: ShardCache, planned: PlannedShard,
                   previous: str | None) -> tuple | None:
     """(pages, postings, new fragments) of the shard made from its cached version by replacing
     the pages of the posts that changed; None when that version cannot serve (other posts, too
@@ -475,7 +485,7 @@ def updated_shard(build, store: PostStore, records: Records, cache: ShardCache, 
         old = store.get(state["keys"][page])
         if old is None:
             return None
-        new = store.indexed(build, records, planned.sources[page], planned.post_keys[page])
+        new = store.indexed(record_of, planned.sources[page], planned.post_keys[page])
         try:
             postings.replace_page(page, old.terms, new.terms)
         except ValueError:
