@@ -243,7 +243,9 @@ def _anchor(anchor: str, text: str) -> str:
 
 def _monthly_section(tables: BulletinTables, here: str) -> str:
     months = tables.bulletin.monthly
-    groups = [(f"{m.month}月", f"{m.year}年{m.month}月", m.levels) for m in months]
+    # the year on the first month and on each January, so "1月" is never ambiguous across a year's end
+    groups = [(f"{m.year}年{m.month}月" if index == 0 or m.month == 1 else f"{m.month}月", f"{m.year}年{m.month}月",
+               m.levels) for index, m in enumerate(months)]
     chart = grouped_bars(f"近 {len(months)} 个月每月投稿数（按层级）", groups, {lv: LEVELS[lv] for lv in LEVEL_ORDER},
                          described_by="monthly-data")
     table = tables.monthly()

@@ -27,7 +27,7 @@ from site_builder.core.orgs import Orgs
 from site_builder.core.stats import compute_bulletin, monthly_counts, periods
 from site_builder.core.urls import reserved_ids
 from site_builder.engine import MarkdownSettings, PortalBuild
-from site_builder.pages.charts import horizontal_bars
+from site_builder.pages.charts import horizontal_bars, text_width
 from stats_fixture import fixture_tree, write_config
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -334,6 +334,11 @@ def test_charts_are_inline_svg_without_external_references(site):
     tips = [t.text for t in monthly.xpath(".//rect/title")]
     assert len(tips) == 12 * 3
     assert "2026年11月 市级：7 篇" in tips and "2025年12月 县级：1 篇" in tips
+    labels = [t.text for t in monthly.xpath('.//*[local-name()="text"][@text-anchor="end"]')]
+    assert labels == ["2025年12月", "2026年1月", *(f"{m}月" for m in range(2, 12))]  # the year where it changes
+    label_x = {float(t.get("x")) for t in monthly.xpath('.//*[local-name()="text"][@text-anchor="end"]')}
+    bars_x = min(float(r.get("x")) for r in monthly.xpath('.//*[local-name()="rect"][*[local-name()="title"]]'))
+    assert label_x == {bars_x - 6} and bars_x >= text_width("2025年12月") + 6  # the longest label fits before the bars
     top = charts[1]  # this month
     assert [t.text for t in top.xpath(".//rect/title")][:3] == ["南平市文旅局（市级）：8 分", "建瓯市税务局（县级）：7 分",
                                                                "南平市税务局（市级）：6 分"]

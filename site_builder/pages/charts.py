@@ -34,6 +34,12 @@ CHART_WIDTH = 400  # user units; the chart is drawn at most a little wider (CSS)
 TEXT = 13  # phone: 13 × 358 / 400 ≈ 11.6 px in a 390 px screen's column
 
 
+def text_width(text: str) -> float:
+    """About how wide `text` is drawn at the charts' font size, in user units: a full em for a
+    Chinese character, a little over half an em for digits and Latin letters."""
+    return sum(TEXT if ord(char) >= 0x2E80 else TEXT * 0.6 for char in text)
+
+
 def _svg(width: int, height: int, title: str, body: list[str], described_by: str = "") -> str:
     """An inline SVG chart; `described_by` names the element (a data table) that holds its figures."""
     described = f' aria-describedby="{escape(described_by)}"' if described_by else ""
@@ -47,7 +53,8 @@ def grouped_bars(title: str, groups: list[tuple[str, str, dict[str, int]]], seri
     in their colours (the level colours), the total at its end; readable at a phone's width.
 
     `series` maps a series id to its Chinese name."""
-    label_w, value_w, row_h, top = 64, 40, 22, 30
+    label_w = max([64] + [round(text_width(axis_label)) + 10 for axis_label, _, _ in groups])
+    value_w, row_h, top = 40, 22, 30
     bar_max = CHART_WIDTH - label_w - value_w
     height = top + row_h * max(1, len(groups)) + 6
     largest = max([sum(values.values()) for _, _, values in groups] + [1])
