@@ -310,3 +310,48 @@ def test_punctuation_warnings_read_the_named_files(tmp_path):
     warnings = punctuation_warnings(str(tmp_path), ["tax/a.md", "orgs.yml", "gbk.md", "logo.png", "note.txt", "gone.md"])
     assert [(w.path, w.line, w.message[:10]) for w in warnings] == [
         ("orgs.yml", 1, "第 1 行第 4 个"), ("tax/a.md", 1, "第 1 行第 2 个")]
+
+
+# -- edge cases found by mutation testing (docs/mutation/punctuation.md) -----------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: [[甲,\n  乙],\n  丙,丁]\nb: 戊,己\n", [(4, 5, ",")]),  # nested brackets across lines
+    ("a: [\"]\", 甲,\n  乙,丙]\nb: 丁,戊\n", [(3, 5, ",")]),  # a quoted bracket across lines
+    ("a: [\"]]\",\n  乙,丙]\nb: 丁,戊\n", [(3, 5, ",")]),
+    ("a: ['[',\n  乙,丙]\nb: 丁,戊\n", [(3, 5, ",")]),
+    ("a: [\n# [\n  乙,丙]\nb: 丁,戊\n", [(4, 5, ",")]),  # a comment line inside a flow collection
+    ("a: [\t# [\n  乙,丙]\nb: 丁,戊\n", [(3, 5, ",")]),
+    ("a: [甲], [乙,\n  丙,丁]\nb: 戊,己\n", [(3, 5, ",")]),
+    ("a: [\n  甲,\n  乙,丙]\n", []),
+    ("- [甲: 乙,丙]\n", []),
+    ("  - [甲,乙]\n", []),
+    ("'甲: 乙,丙': 值\n", []),  # a quoted key holding ": "
+    ("\"甲: 乙,丙\": \"值,好\"\n", [(1, 13, ",")]),
+    ("\"\": \"甲: 乙,丙\"\n", [(1, 7, ":"), (1, 10, ",")]),
+    ("text: |\n  [甲,乙]\n", [(2, 5, ",")]),  # block scalar text is never YAML
+    ("text: |\n  甲\n\n  [乙,丙]\n", [(4, 5, ",")]),
+    ("text: |\n  甲\nk:\n  - [乙,丙]\n", []),  # the block ended: YAML again
+    ("  # 注: 甲,乙\n", [(1, 6, ":"), (1, 9, ",")]),
+    ("# 甲\nk: 乙,丙\n", [(2, 5, ",")]),
+])
+def test_yaml_edges(text, expected):
+    assert flagged(text, "yaml") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("    代码,块\n", []),  # indented code at the very start
+    ("``未闭合 `甲,乙` 丙,丁", [(1, 14, ",")]),  # an unpaired run, then a span
+    ("<!-- x\ny --> 甲,乙 --> 丙", [(2, 8, ",")]),  # a comment ends at its first -->
+    ("<!-- x\n-->甲,乙", [(2, 5, ",")]),
+    ("<!-- 甲,乙 --> 丙 <!-- x -->", []),
+    ("---\ntitle: 甲\n正文:内容", [(3, 3, ":")]),  # unclosed front matter, no final newline
+    ("---\na: 甲\n---\n乙,丙", [(4, 2, ",")]),  # the body right after the closing line, once
+])
+def test_markdown_edges(text, expected):
+    assert flagged(text) == expected
+
+
+def test_the_kind_of_file_decides_the_rules():
+    assert file_problems("a.yml", "a: [甲,乙]\n") == []
+    assert len(file_problems("a.md", "a: [甲,乙]\n")) == 1
