@@ -7,15 +7,13 @@ import io
 import os
 import re
 import select
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from http_polling import fetch_until, free_port
 
 from portal_factory import FIXED_EPOCH, PortalTree, build
 from site_builder import authoring, engine
@@ -353,43 +351,23 @@ def test_draft_posts_never_reach_the_published_site(tree):
     assert leaked == []
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _fetch(url: str, until: str, limit: float = 60) -> str:
-    deadline, last = time.monotonic() + limit, ""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                last = response.read().decode("utf-8")
-            if until in last:
-                return last
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} never showed {until!r}")
-
-
 def test_serve_shows_drafts_and_rebuilds_on_save(tmp_path):
     tree = PortalTree(tmp_path)
     draft_tree(tree)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                                cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     dead = tmp_path / ".cache" / "portal" / "serve" / "999999999"  # left by a killed session
     dead.mkdir(parents=True)
     try:
-        page = _fetch(f"http://127.0.0.1:{port}/tax/np/2026/secret-draft/", "未完成的草稿")
+        page = fetch_until(f"http://127.0.0.1:{port}/tax/np/2026/secret-draft/", "未完成的草稿")
         assert "livereload" in page
         # served from the session's folder inside the cache folder (kept between saves: preview.py)
         served = list((tmp_path / ".cache" / "portal" / "serve" / str(process.pid)).glob("site/index.html"))
         assert len(served) == 1 and not dead.exists()
         tree.post("tax/np/2026/secret-draft.md", "修改后的草稿标题", "2026-03-02", draft="true")
-        _fetch(f"http://127.0.0.1:{port}/tax/np/2026/secret-draft/", "修改后的草稿标题")
+        fetch_until(f"http://127.0.0.1:{port}/tax/np/2026/secret-draft/", "修改后的草稿标题")
     finally:
         process.terminate()
         _, err = process.communicate(timeout=30)

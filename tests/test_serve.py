@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from http_polling import fetch_until, free_port
 
 from portal_factory import FIXED_EPOCH, PortalTree
 from site_builder import served
@@ -74,28 +75,6 @@ def session_of(tree: PortalTree, root: Path, address: str = "127.0.0.1:8000") ->
     return PreviewSession(str(tree.content), str(root / "session"), address=address)
 
 
-def fetch(url: str, until: str, limit: float = 120) -> str:
-    deadline, last = time.monotonic() + limit, ""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                last = response.read().decode("utf-8")
-            if until in last:
-                return last
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} never showed {until!r}")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_a_save_is_served_and_the_folder_equals_a_fresh_build(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     tree = make_tree(tmp_path / "portal")
@@ -107,14 +86,14 @@ def test_a_save_is_served_and_the_folder_equals_a_fresh_build(tmp_path, monkeypa
     thread.start()
     try:
         base = f"http://127.0.0.1:{port}/"
-        assert "未完成的草稿" in fetch(base + "tax/np/2026/secret-draft/", "未完成的草稿")  # drafts are shown
+        assert "未完成的草稿" in fetch_until(base + "tax/np/2026/secret-draft/", "未完成的草稿")  # drafts are shown
         builds = session.builds
         tree.post("tax/np/2026/b.md", "南平动态二（修订）", "2026-03-05", body="链接回[第一篇](a.md#小标题)。\n\n补充一段。")
-        page = fetch(base + "tax/np/2026/b/", "补充一段")
+        page = fetch_until(base + "tax/np/2026/b/", "补充一段")
         assert "南平动态二（修订）" in page and "livereload" in page
         (tree.content / "radio/np-jo/2026/e.md").unlink()  # a deleted post leaves the served folder
         wait_for_status(base + "radio/np-jo/2026/e/", 404)
-        assert "融媒体动态" not in fetch(base, "南平动态二（修订）")
+        assert "融媒体动态" not in fetch_until(base, "南平动态二（修订）")
     finally:
         server.shutdown(wait=True)
         thread.join()  # the build loop ends after the build in progress
